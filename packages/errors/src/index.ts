@@ -1,0 +1,11 @@
+export { ErrorCode } from './error-code.ts';
+export { UserErrorCode, userError, type UserError } from './user-error.ts';
+export {
+  AuthenticationError,
+  ForbiddenError,
+  BadUserInputError,
+  NotFoundError,
+  RateLimitedError,
+  QueryTooComplexError,
+} from './graphql-errors.ts';
+export { maskError } from './mask-error.ts';

@@ -1,0 +1,195 @@
+import type pg from 'pg';
+import type { PubSubEngine } from 'graphql-subscriptions';
+import type { DomainEvent, Topic } from './domain-event.ts';
+
+export interface OutboxRelayOptions {
+  pool: pg.Pool;
+  /** Schema of the service's `outbox_events` table; also the stream name. */
+  schema: string;
+  bus: PubSubEngine;
+  channel: string;
+  /** Poll period when not nudged. @default 100 */
+  intervalMs?: number;
+  /** Rows per round. @default 500 */
+  batchSize?: number;
+  /** Published events older than this are pruned; replay reaches back this far. @default 168 (7 days) */
+  retentionHours?: number;
+  onError?: (error: unknown) => void;
+}
+
+interface OutboxRow {
+  event_id: string;
+  tenant_id: string;
+  seq: number;
+  type: Topic;
+  payload: Record<string, unknown>;
+  occurred_at: Date;
+}
+
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private leader: pg.PoolClient | null = null;
+  private lastPrune = 0;
+
+  constructor(private readonly options: OutboxRelayOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  /** Publish soon (after a commit in this process) instead of waiting for the next poll. */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    if (this.leader) {
+      await this.leader.query('SELECT pg_advisory_unlock(hashtext($1))', [this.lockName]).catch(() => {});
+      this.leader.release();
+      this.leader = null;
+    }
+  }
+
+  /** Publishes everything pending now; resolves when done (tests and shutdown use it). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+    await this.runOnce();
+  }
+
+  private get lockName() {
+    return `stockline:outbox:${this.options.schema}`;
+  }
+
+  private schedule() {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), this.options.intervalMs ?? 100);
+  }
+
+  private tick() {
+    if (this.running) return;
+    this.running = this.runOnce()
+      .catch((error) => this.options.onError?.(error))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.tick();
+        } else this.schedule();
+      });
+  }
+
+  private async isLeader(): Promise<boolean> {
+    if (this.leader) return true;
+    const client = await this.options.pool.connect();
+    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.lockName]);
+    if (rows[0].ok) {
+      client.on('error', () => {
+        this.leader = null;
+      });
+      this.leader = client;
+      return true;
+    }
+    client.release();
+    return false;
+  }
+
+  private async runOnce(): Promise<void> {
+    if (!(await this.isLeader())) return;
+    const db = this.leader!;
+    for (;;) {
+      const published = await this.publishNumbered(db);
+      const numbered = await this.numberCommitted(db);
+      if (published === 0 && numbered === 0) break;
+    }
+    await this.prune(db);
+  }
+
+  /** Phase 1: give committed, unnumbered rows their tenant's next sequence numbers, in insertion order. */
+  private async numberCommitted(db: pg.PoolClient): Promise<number> {
+    const { schema, batchSize = 500 } = this.options;
+    await db.query('BEGIN');
+    try {
+      const { rows } = await db.query<{ id: string; tenant_id: string }>(
+        `SELECT id, tenant_id FROM "${schema}".outbox_events WHERE seq IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
+        [batchSize],
+      );
+      if (rows.length > 0) {
+        const counts = new Map<string, number>();
+        for (const row of rows) counts.set(row.tenant_id, (counts.get(row.tenant_id) ?? 0) + 1);
+        const { rows: last } = await db.query<{ tenant_id: string; last_seq: number }>(
+          `INSERT INTO "${schema}".tenant_sequences AS t (tenant_id, last_seq)
+           SELECT * FROM unnest($1::text[], $2::bigint[])
+           ON CONFLICT (tenant_id) DO UPDATE SET last_seq = t.last_seq + excluded.last_seq
+           RETURNING tenant_id, last_seq`,
+          [[...counts.keys()], [...counts.values()]],
+        );
+        const next = new Map(last.map((r) => [r.tenant_id, Number(r.last_seq) - counts.get(r.tenant_id)!]));
+        const seqs = rows.map((row) => {
+          const seq = next.get(row.tenant_id)! + 1;
+          next.set(row.tenant_id, seq);
+          return seq;
+        });
+        await db.query(
+          `UPDATE "${schema}".outbox_events o SET seq = u.seq FROM unnest($1::bigint[], $2::bigint[]) AS u(id, seq) WHERE o.id = u.id`,
+          [rows.map((r) => r.id), seqs],
+        );
+      }
+      await db.query('COMMIT');
+      return rows.length;
+    } catch (error) {
+      await db.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Phase 2: publish numbered, unpublished rows in (tenant, seq) order, then mark them. */
+  private async publishNumbered(db: pg.PoolClient): Promise<number> {
+    const { schema, bus, channel, batchSize = 500 } = this.options;
+    const { rows } = await db.query<OutboxRow>(
+      `SELECT event_id, tenant_id, seq, type, payload, occurred_at FROM "${schema}".outbox_events
+       WHERE published_at IS NULL AND seq IS NOT NULL ORDER BY tenant_id, seq LIMIT $1`,
+      [batchSize],
+    );
+    for (const row of rows) await bus.publish(channel, toDomainEvent(schema, row));
+    if (rows.length > 0) {
+      await db.query(`UPDATE "${schema}".outbox_events SET published_at = now() WHERE event_id = ANY($1::uuid[])`, [
+        rows.map((r) => r.event_id),
+      ]);
+    }
+    return rows.length;
+  }
+
+  private async prune(db: pg.PoolClient) {
+    const now = Date.now();
+    if (now - this.lastPrune < 60_000) return;
+    this.lastPrune = now;
+    const hours = this.options.retentionHours ?? 168;
+    await db.query(
+      `DELETE FROM "${this.options.schema}".outbox_events WHERE published_at IS NOT NULL AND occurred_at < now() - make_interval(hours => $1)`,
+      [hours],
+    );
+  }
+}
+
+/** The event as consumers see it, from an outbox row. */
+export function toDomainEvent(stream: string, row: OutboxRow): DomainEvent {
+  return {
+    id: row.event_id,
+    stream,
+    tenantId: row.tenant_id,
+    seq: Number(row.seq),
+    type: row.type,
+    occurredAt: row.occurred_at.toISOString(),
+    payload: row.payload,
+  };
+}

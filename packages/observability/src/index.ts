@@ -1,0 +1,2 @@
+export { createLogger, type Logger } from './create-logger.ts';
+export { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';

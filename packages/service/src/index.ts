@@ -1,0 +1,4 @@
+export { createSubgraphService, type SubgraphService, type SubgraphServiceOptions, type BaseContext } from './create-subgraph-service.ts';
+export { useHealthChecks, type ReadinessCheck } from './use-health-checks.ts';
+export { connectionFrom, encodeCursor, decodeCursor, pageSize, DEFAULT_MAX_PAGE_SIZE, type Connection } from './connection.ts';
+export { listen } from './listen.ts';

@@ -1,0 +1,67 @@
+import type { MovementReason, MovementRecord } from '../domain/records.ts';
+import { Prisma, type Db, type Tx } from './prisma.ts';
+
+export type NewMovement = Omit<MovementRecord, 'id' | 'tenantId' | 'occurredAt'>;
+
+export interface MovementFilter {
+  itemId?: string | null;
+  locationId?: string | null;
+  reason?: MovementReason | null;
+}
+
+const COLUMNS = Prisma.sql`m.id::text AS id, m.tenant_id AS "tenantId", m.item_id AS "itemId", m.location_id AS "locationId",
+  m.reason::text AS reason, m.on_hand_delta AS "onHandDelta", m.reserved_delta AS "reservedDelta", m.on_hand_after AS "onHandAfter",
+  m.reserved_after AS "reservedAfter", m.reference, m.reservation_id AS "reservationId", m.actor_id AS "actorId", m.occurred_at AS "occurredAt"`;
+
+export class MovementRepository {
+  constructor(private readonly db: Db | Tx) {}
+
+  /** Appends ledger lines in one statement; returns them with ids, in the given order. */
+  append({ tenantId, movements }: { tenantId: string; movements: NewMovement[] }): Promise<MovementRecord[]> {
+    if (movements.length === 0) return Promise.resolve([]);
+    const col = <K extends keyof NewMovement>(key: K) => movements.map((m) => m[key]);
+    return this.db.$queryRaw<MovementRecord[]>`
+      WITH inserted AS (
+        INSERT INTO inventory.stock_movements AS m (tenant_id, item_id, location_id, reason, on_hand_delta, reserved_delta,
+          on_hand_after, reserved_after, reference, reservation_id, actor_id)
+        SELECT ${tenantId}, u.item_id, u.location_id, u.reason::inventory."MovementReason", u.on_hand_delta, u.reserved_delta,
+          u.on_hand_after, u.reserved_after, u.reference, u.reservation_id, u.actor_id
+        FROM unnest(${col('itemId')}::uuid[], ${col('locationId')}::uuid[], ${col('reason')}::text[],
+                    ${col('onHandDelta')}::int[], ${col('reservedDelta')}::int[], ${col('onHandAfter')}::int[],
+                    ${col('reservedAfter')}::int[], ${col('reference')}::text[], ${col('reservationId')}::uuid[],
+                    ${col('actorId')}::text[])
+             WITH ORDINALITY AS u(item_id, location_id, reason, on_hand_delta, reserved_delta, on_hand_after, reserved_after,
+                                  reference, reservation_id, actor_id, ord)
+        ORDER BY u.ord
+        RETURNING ${COLUMNS}
+      )
+      SELECT * FROM inserted ORDER BY id::bigint`;
+  }
+
+  /** A page of the ledger, newest first, with one extra row. */
+  list({ tenantId, filter, beforeId, limit }: { tenantId: string; filter: MovementFilter; beforeId: string | null; limit: number }) {
+    return this.db.$queryRaw<MovementRecord[]>`
+      SELECT ${COLUMNS} FROM inventory.stock_movements m
+      WHERE ${this.where(tenantId, filter)} ${beforeId === null ? Prisma.empty : Prisma.sql`AND m.id < ${beforeId}::bigint`}
+      ORDER BY m.id DESC LIMIT ${limit}`;
+  }
+
+  async count({ tenantId, filter }: { tenantId: string; filter: MovementFilter }): Promise<number> {
+    const [{ n }] = await this.db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM inventory.stock_movements m WHERE ${this.where(tenantId, filter)}`;
+    return n;
+  }
+
+  findByIds({ tenantId, ids }: { tenantId: string; ids: string[] }): Promise<MovementRecord[]> {
+    return this.db.$queryRaw<MovementRecord[]>`
+      SELECT ${COLUMNS} FROM inventory.stock_movements m WHERE m.tenant_id = ${tenantId} AND m.id = ANY(${ids}::bigint[])`;
+  }
+
+  private where(tenantId: string, filter: MovementFilter): Prisma.Sql {
+    const conditions = [Prisma.sql`m.tenant_id = ${tenantId}`];
+    if (filter.itemId) conditions.push(Prisma.sql`m.item_id = ${filter.itemId}::uuid`);
+    if (filter.locationId) conditions.push(Prisma.sql`m.location_id = ${filter.locationId}::uuid`);
+    if (filter.reason) conditions.push(Prisma.sql`m.reason = ${filter.reason}::inventory."MovementReason"`);
+    return Prisma.join(conditions, ' AND ');
+  }
+}

@@ -1,0 +1,71 @@
+import type { StockLevelRecord } from '../domain/records.ts';
+import { Prisma, type Db, type Tx } from './prisma.ts';
+
+export interface LevelKey {
+  itemId: string;
+  locationId: string;
+}
+
+const COLUMNS = Prisma.sql`s.tenant_id AS "tenantId", s.item_id AS "itemId", s.location_id AS "locationId", s.on_hand AS "onHand",
+  s.reserved, s.reorder_point AS "reorderPoint", s.version, s.updated_at AS "updatedAt"`;
+
+export class StockLevelRepository {
+  constructor(private readonly db: Db | Tx) {}
+
+  /**
+   * Locks the levels of `keys` that exist, in (item, location) order so that two transactions
+   * locking overlapping sets never deadlock. Returns them unordered.
+   */
+  lock({ tenantId, keys }: { tenantId: string; keys: LevelKey[] }): Promise<StockLevelRecord[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return this.db.$queryRaw<StockLevelRecord[]>`
+      SELECT ${COLUMNS} FROM inventory.stock_levels s
+      JOIN unnest(${keys.map((k) => k.itemId)}::uuid[], ${keys.map((k) => k.locationId)}::uuid[]) AS k(item_id, location_id)
+        ON s.item_id = k.item_id AND s.location_id = k.location_id
+      WHERE s.tenant_id = ${tenantId}
+      ORDER BY s.item_id, s.location_id
+      FOR UPDATE OF s`;
+  }
+
+  /** Creates empty levels for `keys` that have none (a location starts holding an item). */
+  async createMissing({ tenantId, keys }: { tenantId: string; keys: LevelKey[] }): Promise<void> {
+    if (keys.length === 0) return;
+    await this.db.$executeRaw`
+      INSERT INTO inventory.stock_levels (tenant_id, item_id, location_id)
+      SELECT ${tenantId}, k.item_id, k.location_id
+      FROM unnest(${keys.map((k) => k.itemId)}::uuid[], ${keys.map((k) => k.locationId)}::uuid[]) AS k(item_id, location_id)
+      ORDER BY 2, 3
+      ON CONFLICT DO NOTHING`;
+  }
+
+  /** Writes the new quantities of locked levels; each version goes up by its number of changes. Returns them as stored. */
+  write({ tenantId, levels, increments }: { tenantId: string; levels: StockLevelRecord[]; increments: number[] }): Promise<StockLevelRecord[]> {
+    if (levels.length === 0) return Promise.resolve([]);
+    return this.db.$queryRaw<StockLevelRecord[]>`
+      UPDATE inventory.stock_levels s
+      SET on_hand = u.on_hand, reserved = u.reserved, reorder_point = u.reorder_point, version = s.version + u.changes, updated_at = now()
+      FROM unnest(${levels.map((l) => l.itemId)}::uuid[], ${levels.map((l) => l.locationId)}::uuid[],
+                  ${levels.map((l) => l.onHand)}::int[], ${levels.map((l) => l.reserved)}::int[],
+                  ${levels.map((l) => l.reorderPoint)}::int[], ${increments}::int[]) AS u(item_id, location_id, on_hand, reserved, reorder_point, changes)
+      WHERE s.tenant_id = ${tenantId} AND s.item_id = u.item_id AND s.location_id = u.location_id
+      RETURNING ${COLUMNS}`;
+  }
+
+  /** Every level of `itemIds` (one location when given), for DataLoader. */
+  findForItems({ tenantId, itemIds, locationId }: { tenantId: string; itemIds: readonly string[]; locationId?: string | null }) {
+    return this.db.$queryRaw<StockLevelRecord[]>`
+      SELECT ${COLUMNS} FROM inventory.stock_levels s
+      WHERE s.tenant_id = ${tenantId} AND s.item_id = ANY(${[...itemIds]}::uuid[])
+        ${locationId ? Prisma.sql`AND s.location_id = ${locationId}::uuid` : Prisma.empty}
+      ORDER BY s.item_id, s.location_id`;
+  }
+
+  /** Levels that can serve part of a line, most available first (allocation reads them locked). */
+  lockForItem({ tenantId, itemId }: { tenantId: string; itemId: string }): Promise<StockLevelRecord[]> {
+    return this.db.$queryRaw<StockLevelRecord[]>`
+      SELECT ${COLUMNS} FROM inventory.stock_levels s
+      WHERE s.tenant_id = ${tenantId} AND s.item_id = ${itemId}::uuid
+      ORDER BY s.item_id, s.location_id
+      FOR UPDATE OF s`;
+  }
+}

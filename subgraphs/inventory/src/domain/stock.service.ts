@@ -1,0 +1,328 @@
+import { UserErrorCode, userError, type UserError } from '@stockline/errors';
+import { IdempotencyRepository } from '../data/idempotency.repository.ts';
+import { MovementRepository, type MovementFilter } from '../data/movement.repository.ts';
+import { inTransaction, type Db } from '../data/prisma.ts';
+import { isUuid, type Actor } from './actor.ts';
+import { idempotent, keyReusedError, requestHash } from './idempotency.ts';
+import type { MovementReason, MovementRecord, StockLevelRecord } from './records.ts';
+import { StockLedger, levelKey } from './stock-ledger.ts';
+import { checkExists, checkQuantity, checkReference, existingIds } from './stock-validation.ts';
+
+export interface AdjustStockInput {
+  itemId: string;
+  locationId: string;
+  delta: number;
+  reason: MovementReason;
+  reference?: string | null;
+  changeFromQuantity?: number | null;
+  idempotencyKey?: string | null;
+}
+
+export interface SetStockInput {
+  itemId: string;
+  locationId: string;
+  onHand: number;
+  reason?: MovementReason | null;
+  reference?: string | null;
+  changeFromQuantity?: number | null;
+  idempotencyKey?: string | null;
+}
+
+export interface TransferStockInput {
+  itemId: string;
+  fromLocationId: string;
+  toLocationId: string;
+  quantity: number;
+  reference?: string | null;
+  idempotencyKey?: string | null;
+}
+
+export interface StockPayload {
+  stockLevel: StockLevelRecord | null;
+  movement: MovementRecord | null;
+  userErrors: UserError[];
+}
+
+export interface BulkStockPayload {
+  stockLevels: (StockLevelRecord | null)[];
+  userErrors: UserError[];
+}
+
+export interface TransferPayload {
+  from: StockLevelRecord | null;
+  to: StockLevelRecord | null;
+  userErrors: UserError[];
+}
+
+export type BulkMode = 'ATOMIC' | 'PER_ITEM';
+
+/** Most changes one bulkAdjustStock call takes. */
+export const MAX_BULK_STOCK_INPUTS = 5_000;
+
+/** Reasons a caller may give to adjustStock; the others are written by reservations, fulfillment and transfers. */
+const ADJUST_REASONS = new Set<MovementReason>(['RECEIVED', 'CORRECTION', 'DAMAGED', 'RETURNED']);
+
+/** Thrown inside a transaction to roll all of it back and answer with these errors. */
+class AtomicRollback extends Error {
+  constructor(readonly errors: (UserError | null)[]) {
+    super('atomic bulk refused');
+  }
+}
+
+const failed = (error: UserError): StockPayload => ({ stockLevel: null, movement: null, userErrors: [error] });
+
+/**
+ * Changes of on-hand stock: adjust, set, bulk adjust, transfer, reorder points.
+ * Each call is one transaction: levels locked, invariants checked, ledger lines and outbox events
+ * written with the new quantities, the idempotency key claimed alongside.
+ */
+export class StockService {
+  constructor(
+    private readonly db: Db,
+    private readonly onCommitted: () => void = () => {},
+  ) {}
+
+  listMovements(actor: Actor, { filter, beforeId, limit }: { filter: MovementFilter; beforeId: string | null; limit: number }) {
+    if (!validFilter(filter)) return Promise.resolve([]);
+    return new MovementRepository(this.db).list({ tenantId: actor.tenantId, filter, beforeId, limit });
+  }
+
+  countMovements(actor: Actor, filter: MovementFilter) {
+    if (!validFilter(filter)) return Promise.resolve(0);
+    return new MovementRepository(this.db).count({ tenantId: actor.tenantId, filter });
+  }
+
+  async adjustStock(actor: Actor, input: AdjustStockInput): Promise<StockPayload> {
+    const invalid = validateAdjust(input, ['input']);
+    if (invalid) return failed(invalid);
+    const result = await inTransaction(this.db, (tx) =>
+      idempotent(tx, { tenantId: actor.tenantId, operation: 'adjustStock', key: input.idempotencyKey, input, reused: failed }, async () => {
+        const found = await existingIds(tx, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.locationId] });
+        const missing = checkExists(found, input, ['input']);
+        if (missing) return { result: failed(missing), failed: true };
+        const ledger = new StockLedger(tx, actor.tenantId, actor.userId);
+        const key = { itemId: input.itemId, locationId: input.locationId };
+        await ledger.lock([key], { create: input.delta > 0 ? [key] : [] });
+        const stale = checkStale(ledger.get(input.itemId, input.locationId), input.changeFromQuantity, ['input', 'changeFromQuantity'], input.itemId);
+        if (stale) return { result: failed(stale), failed: true };
+        const outcome = ledger.apply({ ...input, onHandDelta: input.delta, reservedDelta: 0 });
+        if (!outcome.ok) return { result: failed({ ...outcome.error, field: ['input', 'delta'] }), failed: true };
+        const { movements, levels } = await ledger.commit();
+        return { result: { stockLevel: levels.get(levelKey(input.itemId, input.locationId))!, movement: movements[0], userErrors: [] }, failed: false };
+      }),
+    );
+    this.onCommitted();
+    return result;
+  }
+
+  async setStock(actor: Actor, input: SetStockInput): Promise<StockPayload> {
+    const invalid =
+      checkQuantity(input.onHand, ['input', 'onHand'], { min: 0 }) ??
+      (input.changeFromQuantity != null ? checkQuantity(input.changeFromQuantity, ['input', 'changeFromQuantity'], { min: 0 }) : null) ??
+      checkReference(input.reference, ['input', 'reference']);
+    if (invalid) return failed(invalid);
+    const reason = input.reason ?? 'CORRECTION';
+    if (!ADJUST_REASONS.has(reason)) return failed(reasonError(reason, ['input', 'reason']));
+    const result = await inTransaction(this.db, (tx) =>
+      idempotent(tx, { tenantId: actor.tenantId, operation: 'setStock', key: input.idempotencyKey, input, reused: failed }, async () => {
+        const found = await existingIds(tx, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.locationId] });
+        const missing = checkExists(found, input, ['input']);
+        if (missing) return { result: failed(missing), failed: true };
+        const ledger = new StockLedger(tx, actor.tenantId, actor.userId);
+        const key = { itemId: input.itemId, locationId: input.locationId };
+        await ledger.lock([key], { create: [key] });
+        const level = ledger.get(input.itemId, input.locationId)!;
+        const stale = checkStale(level, input.changeFromQuantity, ['input', 'changeFromQuantity'], input.itemId);
+        if (stale) return { result: failed(stale), failed: true };
+        const delta = input.onHand - level.onHand;
+        if (delta === 0) return { result: { stockLevel: { ...level }, movement: null, userErrors: [] }, failed: false };
+        const outcome = ledger.apply({ itemId: input.itemId, locationId: input.locationId, reason, reference: input.reference, onHandDelta: delta, reservedDelta: 0 });
+        if (!outcome.ok) {
+          const error = userError(UserErrorCode.InsufficientStock, `onHand cannot go below the ${level.reserved} reserved`, ['input', 'onHand'], {
+            itemId: input.itemId,
+            available: level.onHand - level.reserved,
+          });
+          return { result: failed(error), failed: true };
+        }
+        const { movements, levels } = await ledger.commit();
+        return { result: { stockLevel: levels.get(levelKey(input.itemId, input.locationId))!, movement: movements[0], userErrors: [] }, failed: false };
+      }),
+    );
+    this.onCommitted();
+    return result;
+  }
+
+  /**
+   * Many adjustments in one transaction and a handful of statements, applied in input order
+   * (several inputs may touch one level). PER_ITEM keeps what succeeded; ATOMIC keeps nothing
+   * unless everything succeeded. Each input's idempotencyKey is scoped like adjustStock's.
+   */
+  async bulkAdjustStock(actor: Actor, inputs: AdjustStockInput[], mode: BulkMode): Promise<BulkStockPayload> {
+    if (inputs.length > MAX_BULK_STOCK_INPUTS) {
+      return {
+        stockLevels: inputs.map(() => null),
+        userErrors: [userError(UserErrorCode.LimitExceeded, `At most ${MAX_BULK_STOCK_INPUTS} inputs per call; got ${inputs.length}`, ['inputs'])],
+      };
+    }
+    const errors: (UserError | null)[] = inputs.map((input, i) => validateAdjust(input, ['inputs', String(i)]));
+    if (mode === 'ATOMIC' && errors.some(Boolean)) return { stockLevels: inputs.map(() => null), userErrors: errors.filter((e): e is UserError => !!e) };
+
+    const outcome = await inTransaction(this.db, async (tx) => {
+      const { tenantId } = actor;
+      const levels: (StockLevelRecord | null)[] = inputs.map(() => null);
+      // Idempotency keys: claimed together; a key seen before answers from storage, a key repeated in the call is checked against its first use.
+      const idem = new IdempotencyRepository(tx);
+      const hashes = inputs.map((input) => (input.idempotencyKey ? requestHash(input) : ''));
+      const firstUse = new Map<string, number>();
+      inputs.forEach((input, i) => {
+        const key = input.idempotencyKey;
+        if (!key || errors[i]) return;
+        const first = firstUse.get(key);
+        if (first === undefined) firstUse.set(key, i);
+        else errors[i] = hashes[first] === hashes[i] ? null : keyReusedError(['inputs', String(i), 'idempotencyKey']);
+      });
+      const keyed = [...firstUse.entries()];
+      const claimed = await idem.claim({ tenantId, operation: 'adjustStock', entries: keyed.map(([key, i]) => ({ key, requestHash: hashes[i] })) });
+      const replayed = new Map<string, StockPayload>();
+      const stored = await idem.find({ tenantId, operation: 'adjustStock', keys: keyed.filter(([key]) => !claimed.has(key)).map(([key]) => key) });
+      for (const s of stored) {
+        const i = firstUse.get(s.key)!;
+        if (s.requestHash !== hashes[i]) errors[i] = keyReusedError(['inputs', String(i), 'idempotencyKey']);
+        else replayed.set(s.key, s.response as StockPayload);
+      }
+
+      const found = await existingIds(tx, tenantId, { itemIds: inputs.map((i) => i.itemId), locationIds: inputs.map((i) => i.locationId) });
+      const ledger = new StockLedger(tx, tenantId, actor.userId);
+      const live = inputs.map((input, i) => !errors[i] && !(input.idempotencyKey && replayed.has(input.idempotencyKey)));
+      inputs.forEach((input, i) => {
+        if (live[i]) errors[i] = checkExists(found, input, ['inputs', String(i)]);
+      });
+      const keys = inputs.filter((_, i) => live[i] && !errors[i]).map(({ itemId, locationId }) => ({ itemId, locationId }));
+      await ledger.lock(keys, { create: inputs.filter((input, i) => live[i] && !errors[i] && input.delta > 0) });
+
+      const applied: number[] = [];
+      inputs.forEach((input, i) => {
+        const key = input.idempotencyKey;
+        if (key && replayed.has(key) && firstUse.get(key) !== i) return;
+        if (!live[i] || errors[i]) return;
+        const path = ['inputs', String(i)];
+        errors[i] = checkStale(ledger.get(input.itemId, input.locationId), input.changeFromQuantity, [...path, 'changeFromQuantity'], input.itemId);
+        if (errors[i]) return;
+        const result = ledger.apply({ ...input, onHandDelta: input.delta, reservedDelta: 0 });
+        if (result.ok) applied.push(i);
+        else errors[i] = { ...result.error, field: [...path, 'delta'] };
+      });
+      if (mode === 'ATOMIC' && errors.some(Boolean)) throw new AtomicRollback(errors);
+
+      const committed = await ledger.commit();
+      const movements = committed.movements;
+      for (const i of applied) levels[i] = committed.levels.get(levelKey(inputs[i].itemId, inputs[i].locationId)) ?? null;
+      // Inputs answered from storage, and repeats of a key within the call, take the first result.
+      inputs.forEach((input, i) => {
+        const key = input.idempotencyKey;
+        if (!key || errors[i]) return;
+        const previous = replayed.get(key);
+        if (previous) {
+          levels[i] = previous.stockLevel;
+          if (previous.userErrors.length) errors[i] = { ...previous.userErrors[0], field: ['inputs', String(i), ...(previous.userErrors[0].field?.slice(1) ?? [])] };
+        } else if (firstUse.get(key) !== i) levels[i] = levels[firstUse.get(key)!];
+      });
+      await idem.saveResponses({
+        tenantId,
+        operation: 'adjustStock',
+        responses: keyed
+          .filter(([key]) => claimed.has(key))
+          .map(([key, i]) => ({ key, response: { stockLevel: levels[i], movement: movements[applied.indexOf(i)] ?? null, userErrors: errors[i] ? [errors[i]] : [] } })),
+      });
+      return { levels, errors };
+    }).catch((error) => {
+      // ATOMIC with a failed input: the whole transaction rolled back, claimed keys included.
+      if (error instanceof AtomicRollback) return { levels: inputs.map(() => null), errors: error.errors };
+      throw error;
+    });
+    this.onCommitted();
+    return { stockLevels: outcome.levels, userErrors: outcome.errors.filter((e): e is UserError => !!e) };
+  }
+
+  async transferStock(actor: Actor, input: TransferStockInput): Promise<TransferPayload> {
+    const fail = (error: UserError): TransferPayload => ({ from: null, to: null, userErrors: [error] });
+    const invalid =
+      checkQuantity(input.quantity, ['input', 'quantity']) ??
+      checkReference(input.reference, ['input', 'reference']) ??
+      (input.fromLocationId === input.toLocationId
+        ? userError(UserErrorCode.InvalidInput, 'fromLocationId and toLocationId must differ', ['input', 'toLocationId'])
+        : null);
+    if (invalid) return fail(invalid);
+    const result = await inTransaction(this.db, (tx) =>
+      idempotent(tx, { tenantId: actor.tenantId, operation: 'transferStock', key: input.idempotencyKey, input, reused: fail }, async () => {
+        const found = await existingIds(tx, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.fromLocationId, input.toLocationId] });
+        const missing =
+          checkExists(found, { itemId: input.itemId, locationId: input.fromLocationId }, ['input'], 'fromLocationId') ??
+          checkExists(found, { itemId: input.itemId, locationId: input.toLocationId }, ['input'], 'toLocationId');
+        if (missing) return { result: fail(missing), failed: true };
+        const ledger = new StockLedger(tx, actor.tenantId, actor.userId);
+        const from = { itemId: input.itemId, locationId: input.fromLocationId };
+        const to = { itemId: input.itemId, locationId: input.toLocationId };
+        await ledger.lock([from], { create: [to] });
+        const out = ledger.apply({ ...from, reason: 'TRANSFER_OUT', onHandDelta: -input.quantity, reservedDelta: 0, reference: input.reference });
+        if (!out.ok) return { result: fail({ ...out.error, field: ['input', 'quantity'] }), failed: true };
+        ledger.apply({ ...to, reason: 'TRANSFER_IN', onHandDelta: input.quantity, reservedDelta: 0, reference: input.reference });
+        const { levels } = await ledger.commit();
+        return {
+          result: { from: levels.get(levelKey(from.itemId, from.locationId))!, to: levels.get(levelKey(to.itemId, to.locationId))!, userErrors: [] },
+          failed: false,
+        };
+      }),
+    );
+    this.onCommitted();
+    return result;
+  }
+
+  async setReorderPoint(actor: Actor, { itemId, locationId, reorderPoint }: { itemId: string; locationId: string; reorderPoint: number | null }): Promise<StockPayload> {
+    if (reorderPoint !== null) {
+      const invalid = checkQuantity(reorderPoint, ['reorderPoint'], { min: 0 });
+      if (invalid) return failed(invalid);
+    }
+    const result = await inTransaction(this.db, async (tx) => {
+      const found = await existingIds(tx, actor.tenantId, { itemIds: [itemId], locationIds: [locationId] });
+      const missing = checkExists(found, { itemId, locationId }, []);
+      if (missing) return failed(missing);
+      const ledger = new StockLedger(tx, actor.tenantId, actor.userId);
+      await ledger.lock([{ itemId, locationId }], { create: [{ itemId, locationId }] });
+      ledger.setReorderPoint(itemId, locationId, reorderPoint);
+      const { levels } = await ledger.commit();
+      return { stockLevel: levels.get(levelKey(itemId, locationId))!, movement: null, userErrors: [] };
+    });
+    this.onCommitted();
+    return result;
+  }
+}
+
+/** A filter naming a malformed id matches nothing. */
+const validFilter = (filter: MovementFilter) => (!filter.itemId || isUuid(filter.itemId)) && (!filter.locationId || isUuid(filter.locationId));
+
+function validateAdjust(input: AdjustStockInput, path: string[]): UserError | null {
+  return (
+    checkQuantity(input.delta, [...path, 'delta'], { allowNegative: true }) ??
+    (ADJUST_REASONS.has(input.reason) ? null : reasonError(input.reason, [...path, 'reason'])) ??
+    (input.changeFromQuantity != null ? checkQuantity(input.changeFromQuantity, [...path, 'changeFromQuantity'], { min: 0 }) : null) ??
+    checkReference(input.reference, [...path, 'reference'])
+  );
+}
+
+function reasonError(reason: string, field: string[]): UserError {
+  return userError(
+    UserErrorCode.InvalidInput,
+    `reason ${reason} is recorded by reservations, fulfillment and transfers; use one of ${[...ADJUST_REASONS].join(', ')}`,
+    field,
+  );
+}
+
+/** QUANTITY_STALE with the current onHand when compare-and-set does not match. */
+function checkStale(level: StockLevelRecord | undefined, expected: number | null | undefined, field: string[], itemId: string): UserError | null {
+  if (expected == null) return null;
+  const current = level?.onHand ?? 0;
+  return current === expected
+    ? null
+    : userError(UserErrorCode.QuantityStale, `changeFromQuantity is ${expected} but onHand is ${current}`, field, { itemId, current });
+}
