@@ -76,7 +76,7 @@ export class OutboxRelay {
   }
 
   private tick() {
-    if (this.running) return;
+    if (this.running || this.stopped) return;
     this.running = this.runOnce()
       .catch((error) => this.options.onError?.(error))
       .finally(() => {

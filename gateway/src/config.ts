@@ -1,0 +1,44 @@
+import { commonEnv, loadConfig, port, refuseDevSecretInProduction, z } from '@stockline/config';
+
+const url = z.string().url('must be an http(s):// URL');
+
+const schema = z
+  .object({
+    ...commonEnv,
+    PORT: port(4000),
+    INVENTORY_URL: url.default('http://127.0.0.1:4001'),
+    ORDERS_URL: url.default('http://127.0.0.1:4002'),
+    SUPERGRAPH_PATH: z.string().optional(),
+    SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    GRAPHIQL_ENABLED: z.stringbool().optional(),
+    /** Pre-filled in GraphiQL's headers editor in development; never set in production. */
+    GRAPHIQL_DEV_TOKEN: z.string().optional(),
+  })
+  .superRefine(refuseDevSecretInProduction);
+
+export type GatewayConfig = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.output<typeof schema>) {
+  return {
+    nodeEnv: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    jwtSecret: env.JWT_SECRET,
+    host: env.HOST,
+    port: env.PORT,
+    /** Base URLs of the subgraphs (their GraphQL endpoint is <url>/graphql). */
+    subgraphUrls: { inventory: env.INVENTORY_URL, orders: env.ORDERS_URL } as Record<string, string>,
+    supergraphPath: env.SUPERGRAPH_PATH ?? null,
+    subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+    graphiqlEnabled: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',
+    graphiqlDevToken: env.NODE_ENV === 'production' ? null : (env.GRAPHIQL_DEV_TOKEN ?? null),
+  };
+}
+
+/** The gateway's configuration, read once; `overrides` win over `env` (tests). */
+export function loadGatewayConfig({ env = process.env, overrides = {}, exitOnError = false }: {
+  env?: Record<string, string | undefined>;
+  overrides?: Record<string, string | undefined>;
+  exitOnError?: boolean;
+} = {}): GatewayConfig {
+  return toConfig(loadConfig(schema, { env: { ...env, ...overrides }, exitOnError }));
+}

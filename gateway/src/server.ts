@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import express from 'express';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { bearerToken, verifyToken } from '@stockline/auth';
+import { maskError } from '@stockline/errors';
+import { REQUEST_ID_HEADER, createLogger, requestIdFrom, type Logger } from '@stockline/observability';
+import { supergraphPath } from '@stockline/schema';
+import { listen, useHealthChecks } from '@stockline/service';
+import type { GatewayConfig } from './config.ts';
+import type { GatewayContext } from './context.ts';
+import { createDataSource } from './datasources/create-data-source.ts';
+import { serveGraphiql } from './graphiql/index.ts';
+
+const READINESS_TIMEOUT_MS = 1_500;
+
+/**
+ * The Apollo gateway: composes the subgraphs from the checked-in supergraph (no subgraph needs to be
+ * up for it to start), authenticates every operation, forwards the token and request id, serves
+ * /healthz, /readyz (every subgraph ready) and /graphiql, and drains in-flight requests on stop.
+ */
+export async function createGatewayServer({ config, logger = createLogger({ service: 'gateway', level: config.logLevel }) }: { config: GatewayConfig; logger?: Logger }) {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  httpServer.keepAliveTimeout = 65_000;
+  let shuttingDown = false;
+
+  const supergraphSdl = readFileSync(config.supergraphPath ?? supergraphPath, 'utf8');
+  const composed = subgraphNames(supergraphSdl);
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => {
+      const base = config.subgraphUrls[name];
+      return createDataSource({ url: base ? `${base}/graphql` : url!, timeoutMs: config.subgraphTimeoutMs });
+    },
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: maskError({ expose: config.nodeEnv === 'development', onMasked: (f, e) => logger.error({ err: e, path: f.path }, 'unexpected error') }),
+    includeStacktraceInErrorResponses: config.nodeEnv === 'development',
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+  });
+
+  useHealthChecks(app, {
+    isShuttingDown: () => shuttingDown,
+    checks: Object.entries(config.subgraphUrls).filter(([name]) => composed.includes(name)).map(([name, base]) => [
+      name,
+      async () => {
+        const response = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(READINESS_TIMEOUT_MS) });
+        if (!response.ok) throw new Error(`${name} /readyz answered ${response.status}`);
+      },
+    ]),
+  });
+  if (config.graphiqlEnabled) {
+    const defaultHeaders = config.graphiqlDevToken ? { Authorization: `Bearer ${config.graphiqlDevToken}` } : undefined;
+    app.use('/graphiql', serveGraphiql({ defaultHeaders }));
+  }
+
+  return {
+    app,
+    httpServer,
+    async start(port = config.port, host = config.host) {
+      await apollo.start();
+      app.use(
+        '/graphql',
+        express.json({ limit: '10mb' }),
+        expressMiddleware(apollo, {
+          context: async ({ req }) => {
+            const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+            const token = bearerToken(req.headers.authorization);
+            const viewer = await verifyToken(token, config.jwtSecret);
+            return { viewer, token: token!, requestId };
+          },
+        }),
+      );
+      const bound = await listen(httpServer, port, host);
+      logger.info({ port: bound }, 'gateway listening');
+      return bound;
+    },
+    async stop() {
+      shuttingDown = true;
+      await apollo.stop();
+      logger.info('gateway stopped');
+    },
+  };
+}
+
+export type GatewayServer = Awaited<ReturnType<typeof createGatewayServer>>;
+
+/** The subgraph names a supergraph composes (its @join__graph declarations). */
+function subgraphNames(supergraphSdl: string): string[] {
+  return [...supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)"/g)].map((m) => m[1]);
+}
