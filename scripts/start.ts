@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { DEV_JWT_SECRET, signToken } from '@stockline/auth';
 import { startPlatform } from './platform.ts';
 
-const env = { SEED_DEMO: 'true', ...process.env };
+const env: Record<string, string | undefined> = { SEED_DEMO: 'true', ...process.env };
 if (!existsSync(new URL('../gateway/graphiql/dist/index.html', import.meta.url))) {
   console.log('building GraphiQL (first start only)…');
   execFileSync('npm', ['run', '-s', 'build', '-w', '@stockline/gateway'], { stdio: 'inherit' });

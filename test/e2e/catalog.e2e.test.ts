@@ -214,7 +214,7 @@ describe('health', () => {
     expect((await fetch(`${platform.gatewayUrl}/healthz`)).status).toBe(200);
     const ready = await fetch(`${platform.gatewayUrl}/readyz`);
     expect(ready.status).toBe(200);
-    expect((await ready.json()).checks.inventory.ok).toBe(true);
+    expect(((await ready.json()) as { checks: Record<string, { ok: boolean }> }).checks.inventory.ok).toBe(true);
     expect((await fetch(`${platform.inventoryUrl}/readyz`)).status).toBe(200);
   });
 });

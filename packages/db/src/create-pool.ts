@@ -5,13 +5,16 @@ export type Pool = pg.Pool;
 // int8 (bigint) as string would leak into the API; counts and sequences here fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
-/** A pg pool for one service; `max` bounds the connections the service may hold. */
-export function createPool({ url, max = 10, applicationName }: { url: string; max?: number; applicationName: string }): pg.Pool {
-  return new pg.Pool({
+/** A pg pool for one service; `max` bounds the connections the service may hold. Idle-client errors go to `onError`. */
+export function createPool({ url, max = 10, applicationName, onError }: { url: string; max?: number; applicationName: string; onError?: (error: Error) => void }): pg.Pool {
+  const pool = new pg.Pool({
     connectionString: url,
     max,
     application_name: applicationName,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
   });
+  // An idle client whose server went away must not crash the process; the pool replaces it.
+  pool.on('error', (error) => onError?.(error));
+  return pool;
 }

@@ -58,6 +58,7 @@ export function createSubgraphService<C extends BaseContext>(options: SubgraphSe
   const httpServer = createServer(app);
   httpServer.keepAliveTimeout = 65_000;
   let shuttingDown = false;
+  let started = false;
   let stopping: Promise<void> | null = null;
 
   const apollo = new ApolloServer<C>({
@@ -75,6 +76,7 @@ export function createSubgraphService<C extends BaseContext>(options: SubgraphSe
     httpServer,
     async listen(port, host) {
       await apollo.start();
+      started = true;
       app.use(
         '/graphql',
         express.json({ limit: '10mb' }),
@@ -94,7 +96,8 @@ export function createSubgraphService<C extends BaseContext>(options: SubgraphSe
     stop() {
       stopping ??= (async () => {
         shuttingDown = true;
-        await apollo.stop();
+        // Stopping Apollo also closes the HTTP server after draining in-flight requests.
+        if (started) await apollo.stop();
         await options.onStop?.();
         logger.info(`${name} subgraph stopped`);
       })();

@@ -33,7 +33,7 @@ export interface InventoryServerOptions {
  */
 export async function createInventoryServer({ config, logger = createLogger({ service: 'inventory', level: config.logLevel }), bus }: InventoryServerOptions) {
   await ensureDatabase(config.databaseUrl);
-  const pool = createPool({ url: config.databaseUrl, max: config.databasePoolMax, applicationName: 'stockline-inventory' });
+  const pool = createPool({ url: config.databaseUrl, max: config.databasePoolMax, applicationName: 'stockline-inventory', onError: (err) => logger.warn({ err }, 'idle database connection lost') });
   await runMigrations({ pool, schema: SCHEMA, dir: MIGRATIONS, log: (m) => logger.info(m) });
   const db = createPrisma(pool);
   const ownBus = !bus;
