@@ -11,8 +11,10 @@ import { createInventoryServer } from '../subgraphs/inventory/src/server.ts';
 export interface PlatformOptions {
   /** Environment the services read (their own config modules validate it). @default process.env */
   env?: Record<string, string | undefined>;
-  /** Where embedded PostgreSQL keeps its data when DATABASE_URL is not set. @default STOCKLINE_DATA_DIR or .data */
+  /** Where embedded PostgreSQL keeps its data when DATABASE_URL is not set. @default .data */
   dataDir?: string;
+  /** Loopback port of embedded PostgreSQL. @default 54329 */
+  embeddedPgPort?: number;
   /** Ports; 0 picks a free one. @default gateway 4000, inventory 4001, orders 4002 */
   ports?: { gateway?: number; inventory?: number; orders?: number };
   host?: string;
@@ -23,11 +25,11 @@ export interface PlatformOptions {
  * server module. Without DATABASE_URL, PostgreSQL is embedded (PGlite, data in `dataDir`); without
  * REDIS_URL, the services share an in-process bus. Tests start the platform through this too.
  */
-export async function startPlatform({ env = process.env, dataDir = env.STOCKLINE_DATA_DIR ?? '.data', ports = {}, host = '127.0.0.1' }: PlatformOptions = {}) {
+export async function startPlatform({ env = process.env, dataDir = '.data', embeddedPgPort = 54329, ports = {}, host = '127.0.0.1' }: PlatformOptions = {}) {
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pglite'), port: Number(env.EMBEDDED_PG_PORT ?? 54329) });
+    embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pglite'), port: embeddedPgPort });
     databaseUrl = embedded.url;
   }
   // One bus for every service when there is no Redis: they share this process.

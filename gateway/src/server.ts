@@ -43,6 +43,9 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
     gateway,
     formatError: maskError({ expose: config.nodeEnv === 'development', onMasked: (f, e) => logger.error({ err: e, path: f.path }, 'unexpected error') }),
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
+    // Our entry points own SIGTERM/SIGINT: stop everything in order, then exit 0. Apollo's own handler
+    // would re-raise the signal and kill the process mid-shutdown.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
 

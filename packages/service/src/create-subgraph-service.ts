@@ -65,6 +65,9 @@ export function createSubgraphService<C extends BaseContext>(options: SubgraphSe
     schema: buildSubgraphSchema({ typeDefs, resolvers }),
     formatError: maskError({ expose: exposeErrors, onMasked: (f, e) => logger.error({ err: e, path: f.path }, 'unexpected error') }),
     includeStacktraceInErrorResponses: exposeErrors,
+    // Our entry points own SIGTERM/SIGINT: stop everything in order, then exit 0. Apollo's own handler
+    // would re-raise the signal and kill the process mid-shutdown.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
   });
 
