@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@stockline/db';
 import { createPubSub, type PubSub } from '@stockline/events';
 import { createLogger } from '@stockline/observability';
@@ -18,6 +19,8 @@ export interface PlatformOptions {
   /** Ports; 0 picks a free one. @default gateway 4000, inventory 4001, orders 4002 */
   ports?: { gateway?: number; inventory?: number; orders?: number };
   host?: string;
+  /** Where every service writes its JSON log lines. @default stdout */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface PlatformOptions {
  * server module. Without DATABASE_URL, PostgreSQL is embedded (PGlite, data in `dataDir`); without
  * REDIS_URL, the services share an in-process bus. Tests start the platform through this too.
  */
-export async function startPlatform({ env = process.env, dataDir = '.data', embeddedPgPort = 54329, ports = {}, host = '127.0.0.1' }: PlatformOptions = {}) {
+export async function startPlatform({ env = process.env, dataDir = '.data', embeddedPgPort = 54329, ports = {}, host = '127.0.0.1', logDestination }: PlatformOptions = {}) {
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
@@ -39,7 +42,7 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
 
   const inventory = await createInventoryServer({
     config: loadInventoryConfig({ env, overrides: { ...common, PORT: String(ports.inventory ?? 4001) }, exitOnError: !env.VITEST }),
-    logger: createLogger({ service: 'inventory', level: logLevel }),
+    logger: createLogger({ service: 'inventory', level: logLevel, destination: logDestination }),
     bus: sharedBus,
   });
   const inventoryPort = await inventory.start();
@@ -52,7 +55,7 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
   const orders = ordersModule
     ? await ordersModule[0].createOrdersServer({
         config: ordersModule[1].loadOrdersConfig({ env, overrides: { ...common, PORT: String(ports.orders ?? 4002), INVENTORY_URL: inventoryUrl }, exitOnError: !env.VITEST }),
-        logger: createLogger({ service: 'orders', level: logLevel }),
+        logger: createLogger({ service: 'orders', level: logLevel, destination: logDestination }),
         bus: sharedBus,
       })
     : null;
@@ -65,7 +68,7 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
       overrides: { HOST: host, PORT: String(ports.gateway ?? 4000), INVENTORY_URL: inventoryUrl, ...(ordersUrl ? { ORDERS_URL: ordersUrl } : { ORDERS_URL: undefined }) },
       exitOnError: !env.VITEST,
     }),
-    logger: createLogger({ service: 'gateway', level: logLevel }),
+    logger: createLogger({ service: 'gateway', level: logLevel, destination: logDestination }),
   });
   const gatewayPort = await gateway.start();
 

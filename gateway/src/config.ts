@@ -16,6 +16,9 @@ const schema = z
   })
   .superRefine(refuseDevSecretInProduction);
 
+/** Every environment variable this service reads (README's table and docker-compose are checked against it). */
+export const GATEWAY_ENV = Object.keys(schema.shape);
+
 export type GatewayConfig = ReturnType<typeof toConfig>;
 
 function toConfig(env: z.output<typeof schema>) {

@@ -5,4 +5,5 @@ export interface GatewayContext {
   viewer: Viewer;
   token: string;
   requestId: string;
+  log?: import('@stockline/observability').Logger;
 }

@@ -8,7 +8,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { bearerToken, verifyToken } from '@stockline/auth';
 import { maskError } from '@stockline/errors';
-import { REQUEST_ID_HEADER, createLogger, requestIdFrom, type Logger } from '@stockline/observability';
+import { REQUEST_ID_HEADER, createLogger, requestIdFrom, useRequestLogging, type Logger } from '@stockline/observability';
 import { supergraphPath } from '@stockline/schema';
 import { listen, useHealthChecks } from '@stockline/service';
 import type { GatewayConfig } from './config.ts';
@@ -46,7 +46,7 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
     // Our entry points own SIGTERM/SIGINT: stop everything in order, then exit 0. Apollo's own handler
     // would re-raise the signal and kill the process mid-shutdown.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), useRequestLogging<GatewayContext>(logger)],
   });
 
   useHealthChecks(app, {
@@ -71,10 +71,16 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
       await apollo.start();
       app.use(
         '/graphql',
+        (req, res, next) => {
+          // One id per request, echoed to the client and forwarded to every subgraph call.
+          res.locals.requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+          res.setHeader(REQUEST_ID_HEADER, res.locals.requestId);
+          next();
+        },
         express.json({ limit: '10mb' }),
         expressMiddleware(apollo, {
-          context: async ({ req }) => {
-            const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+          context: async ({ req, res }) => {
+            const requestId = res.locals.requestId as string;
             const token = bearerToken(req.headers.authorization);
             const viewer = await verifyToken(token, config.jwtSecret);
             return { viewer, token: token!, requestId };

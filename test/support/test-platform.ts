@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { DestinationStream } from 'pino';
 import { TEST_REDIS_URL, createTestDatabase, graphql, tokenFor } from '@stockline/testkit';
 import { startPlatform } from '../../scripts/platform.ts';
 
@@ -6,7 +7,7 @@ import { startPlatform } from '../../scripts/platform.ts';
  * The whole platform in this test process, as `npm start` runs it, on a fresh PostgreSQL database
  * and (unless `redis: false`) real Redis under a channel prefix of its own. Ports are picked free.
  */
-export async function startTestPlatform({ redis = true, env = {} }: { redis?: boolean; env?: Record<string, string> } = {}) {
+export async function startTestPlatform({ redis = true, env = {}, logDestination }: { redis?: boolean; env?: Record<string, string>; logDestination?: DestinationStream } = {}) {
   const database = await createTestDatabase('e2e');
   const platform = await startPlatform({
     env: {
@@ -19,6 +20,7 @@ export async function startTestPlatform({ redis = true, env = {} }: { redis?: bo
       ...env,
     },
     ports: { gateway: 0, inventory: 0, orders: 0 },
+    logDestination,
   });
   const url = `${platform.gatewayUrl}/graphql`;
   return {

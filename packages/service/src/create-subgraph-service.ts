@@ -8,7 +8,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { bearerToken, verifyToken, type Viewer } from '@stockline/auth';
 import { maskError } from '@stockline/errors';
-import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@stockline/observability';
+import { REQUEST_ID_HEADER, requestIdFrom, useRequestLogging, type Logger } from '@stockline/observability';
 import { useHealthChecks, type ReadinessCheck } from './use-health-checks.ts';
 import { listen } from './listen.ts';
 
@@ -68,7 +68,13 @@ export function createSubgraphService<C extends BaseContext>(options: SubgraphSe
     // Our entry points own SIGTERM/SIGINT: stop everything in order, then exit 0. Apollo's own handler
     // would re-raise the signal and kill the process mid-shutdown.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      useRequestLogging<C>(logger),
+      ...(options.plugins ?? []),
+    ],
   });
 
   useHealthChecks(app, { checks: options.readiness, isShuttingDown: () => shuttingDown });

@@ -1,0 +1,10 @@
+# One image for every service; docker-compose picks the service with `command`.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production TURBO_TELEMETRY_DISABLED=1
+COPY . .
+# postinstall generates the Prisma clients and builds GraphiQL.
+RUN npm ci --include=dev && npm cache clean --force
+USER node
+EXPOSE 4000 4001 4002
+CMD ["npm", "start", "-w", "@stockline/gateway"]
