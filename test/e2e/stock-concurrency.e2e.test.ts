@@ -86,6 +86,21 @@ describe('idempotency', () => {
     expect(await readLevel(platform, lastTenant, itemId, locationId)).toMatchObject({ onHand: 43 });
   });
 
+  it('applies a key repeated within one bulkAdjustStock once, and a key already used answers from storage', async () => {
+    const { itemIds: [itemId], locationIds: [locationId] } = await seedCatalog(platform, uniqueTenantFor('idem-bulk'), { onHand: 10 });
+    const clerk = await tokenFor(lastTenant, ['clerk']);
+    const change = { itemId, locationId, delta: -2, reason: 'DAMAGED', idempotencyKey: 'bulk-key' };
+    const BULK = `mutation($inputs: [AdjustStockInput!]!) { bulkAdjustStock(inputs: $inputs) { stockLevels { onHand } userErrors { code field } } }`;
+    const first = await graphql(platform.url, { query: BULK, variables: { inputs: [change, change, { ...change, delta: -3 }] }, token: clerk });
+    expect(first.data.bulkAdjustStock.stockLevels).toEqual([{ onHand: 8 }, { onHand: 8 }, null]);
+    expect(first.data.bulkAdjustStock.userErrors).toEqual([{ code: 'IDEMPOTENCY_KEY_REUSED', field: ['inputs', '2', 'idempotencyKey'] }]);
+    const again = await graphql(platform.url, { query: BULK, variables: { inputs: [change] }, token: clerk });
+    expect(again.data.bulkAdjustStock.stockLevels).toEqual([{ onHand: 8 }]);
+    const single = await graphql(platform.url, { query: ADJUST, variables: { input: change }, token: clerk });
+    expect(single.data.adjustStock.stockLevel.onHand).toBe(8);
+    expect(await readLevel(platform, lastTenant, itemId, locationId)).toMatchObject({ onHand: 8 });
+  });
+
   it('scopes keys by tenant: another tenant may use the same key', async () => {
     const { itemIds: [itemId], locationIds: [locationId] } = await seedCatalog(platform, uniqueTenantFor('idem2'), { onHand: 5 });
     const clerk = await tokenFor(lastTenant, ['clerk']);

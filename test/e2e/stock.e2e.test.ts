@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEventsAfter } from '@stockline/events';
 import { TEST_REDIS_URL, uniqueTenant } from '@stockline/testkit';
 import { ledgerSums, readLevel, seedCatalog } from '../support/fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.ts';
@@ -233,6 +234,17 @@ describe('the event stream', () => {
     expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
     expect(seqs.at(-1)! - seqs[0] + 1).toBe(seqs.length);
     expect(mine).toHaveLength(data.stockMovements.totalCount);
+  });
+
+  it('replays a tenant\'s events after any sequence number from the outbox, in order, as they were published', async () => {
+    const published = events.filter((e) => e.tenantId === tenant);
+    const from = published[Math.floor(published.length / 2)].seq;
+    const last = published.at(-1)!.seq;
+    const replayed = (await readEventsAfter(platform.inventory.pool, { stream: 'inventory', tenantId: tenant, afterSeq: from, limit: 10_000 })).filter((e) => e.seq <= last);
+    const expected = published.filter((e) => e.seq > from);
+    expect(replayed.map((e) => [e.seq, e.id, e.type])).toEqual(expected.map((e) => [e.seq, e.id, e.type]));
+    const other = await readEventsAfter(platform.inventory.pool, { stream: 'inventory', tenantId: uniqueTenant('nobody'), afterSeq: 0 });
+    expect(other).toEqual([]);
   });
 
   it('keeps the ledger immutable in the database itself', async () => {

@@ -201,10 +201,10 @@ export class StockService {
       await ledger.lock(keys, { create: inputs.filter((input, i) => live[i] && !errors[i] && input.delta > 0) });
 
       const applied: number[] = [];
+      const isRepeat = (input: AdjustStockInput, i: number) => !!input.idempotencyKey && firstUse.get(input.idempotencyKey) !== i;
       inputs.forEach((input, i) => {
-        const key = input.idempotencyKey;
-        if (key && replayed.has(key) && firstUse.get(key) !== i) return;
-        if (!live[i] || errors[i]) return;
+        // A key's effect happens once: only its first use in the call is applied.
+        if (isRepeat(input, i) || !live[i] || errors[i]) return;
         const path = ['inputs', String(i)];
         errors[i] = checkStale(ledger.get(input.itemId, input.locationId), input.changeFromQuantity, [...path, 'changeFromQuantity'], input.itemId);
         if (errors[i]) return;
@@ -218,14 +218,19 @@ export class StockService {
       const movements = committed.movements;
       for (const i of applied) levels[i] = committed.levels.get(levelKey(inputs[i].itemId, inputs[i].locationId)) ?? null;
       // Inputs answered from storage, and repeats of a key within the call, take the first result.
+      const atInput = (error: UserError, i: number): UserError => ({ ...error, field: ['inputs', String(i), ...(error.field?.slice(2) ?? [])] });
       inputs.forEach((input, i) => {
         const key = input.idempotencyKey;
         if (!key || errors[i]) return;
         const previous = replayed.get(key);
         if (previous) {
           levels[i] = previous.stockLevel;
-          if (previous.userErrors.length) errors[i] = { ...previous.userErrors[0], field: ['inputs', String(i), ...(previous.userErrors[0].field?.slice(1) ?? [])] };
-        } else if (firstUse.get(key) !== i) levels[i] = levels[firstUse.get(key)!];
+          if (previous.userErrors.length) errors[i] = atInput(previous.userErrors[0], i);
+        } else if (isRepeat(input, i)) {
+          const first = firstUse.get(key)!;
+          levels[i] = levels[first];
+          if (errors[first]) errors[i] = atInput(errors[first]!, i);
+        }
       });
       await idem.saveResponses({
         tenantId,
