@@ -3,3 +3,4 @@ export { Topic, type DomainEvent, encodeCursor, decodeCursor } from './domain-ev
 export { OutboxRelay, toDomainEvent, type OutboxRelayOptions } from './outbox-relay.ts';
 export { readEventsAfter } from './read-events-after.ts';
 export { channelFor } from './channel.ts';
+export { appendOutboxEvents, type NewEvent, type OutboxWriter } from './append-outbox-events.ts';

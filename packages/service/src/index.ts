@@ -2,3 +2,5 @@ export { createSubgraphService, type SubgraphService, type SubgraphServiceOption
 export { useHealthChecks, type ReadinessCheck } from './use-health-checks.ts';
 export { connectionFrom, encodeCursor, decodeCursor, pageSize, DEFAULT_MAX_PAGE_SIZE, type Connection } from './connection.ts';
 export { listen } from './listen.ts';
+export { DateTimeScalar } from './date-time-scalar.ts';
+export { stopOnSignals } from './stop-on-signals.ts';

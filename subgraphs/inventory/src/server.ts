@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '@stockline/observability';
 import { createSubgraphService } from '@stockline/service';
 import type { InventoryConfig } from './config.ts';
 import { buildInventoryContext } from './context.ts';
-import { IdempotencyRepository } from './data/idempotency.repository.ts';
+import { IdempotencyStore } from '@stockline/idempotency';
 import { SCHEMA, createPrisma } from './data/prisma.ts';
 import { CatalogService } from './domain/catalog.service.ts';
 import { ReservationService } from './domain/reservation.service.ts';
@@ -67,7 +67,7 @@ export async function createInventoryServer({ config, logger = createLogger({ se
     }
   }, config.reservationSweepIntervalMs);
   const pruner = setInterval(() => {
-    new IdempotencyRepository(db).pruneOlderThan({ hours: config.idempotencyRetentionHours }).catch((err) => logger.error({ err }, 'idempotency prune failed'));
+    new IdempotencyStore(db, SCHEMA).pruneOlderThan({ hours: config.idempotencyRetentionHours }).catch((err) => logger.error({ err }, 'idempotency prune failed'));
   }, HOUR);
 
   const service = createSubgraphService({

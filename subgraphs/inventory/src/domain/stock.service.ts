@@ -1,7 +1,7 @@
 import { UserErrorCode, userError, type UserError } from '@stockline/errors';
-import { IdempotencyRepository } from '../data/idempotency.repository.ts';
+import { IdempotencyStore } from '@stockline/idempotency';
 import { MovementRepository, type MovementFilter } from '../data/movement.repository.ts';
-import { inTransaction, type Db } from '../data/prisma.ts';
+import { SCHEMA, inTransaction, type Db } from '../data/prisma.ts';
 import { isUuid, type Actor } from './actor.ts';
 import { idempotent, keyReusedError, requestHash } from './idempotency.ts';
 import type { MovementReason, MovementRecord, StockLevelRecord } from './records.ts';
@@ -171,7 +171,7 @@ export class StockService {
       const { tenantId } = actor;
       const levels: (StockLevelRecord | null)[] = inputs.map(() => null);
       // Idempotency keys: claimed together; a key seen before answers from storage, a key repeated in the call is checked against its first use.
-      const idem = new IdempotencyRepository(tx);
+      const idem = new IdempotencyStore(tx, SCHEMA);
       const hashes = inputs.map((input) => (input.idempotencyKey ? requestHash(input) : ''));
       const firstUse = new Map<string, number>();
       inputs.forEach((input, i) => {

@@ -1,6 +1,6 @@
 import { Category, Item, Location, Reservation, StockLevel, StockMovement } from './entities.ts';
 import { Mutation } from './mutation.ts';
 import { Query } from './query.ts';
-import { DateTime } from './scalars.ts';
+import { DateTimeScalar as DateTime } from '@stockline/service';
 
 export const resolvers = { DateTime, Query, Mutation, Item, Category, Location, StockLevel, StockMovement, Reservation };

@@ -1,7 +1,7 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 
 /** ISO-8601 date-times; accepts Date or string on output (stored idempotent results carry strings). */
-export const DateTime = new GraphQLScalarType({
+export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
   serialize(value) {
     const date = value instanceof Date ? value : new Date(value as string);
