@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import { createPool, ensureDatabase, runMigrations } from '@stockline/db';
 import { OutboxRelay, channelFor, createPubSub, type PubSub } from '@stockline/events';
+import { IdempotencyStore } from '@stockline/idempotency';
 import { createLogger, type Logger } from '@stockline/observability';
 import { createSubgraphService } from '@stockline/service';
 import type { OrdersConfig } from './config.ts';
 import { buildOrdersContext } from './context.ts';
-import { IdempotencyRepository } from './data/idempotency.repository.ts';
 import { InventoryClient } from './data/inventory.client.ts';
 import { SCHEMA, createPrisma } from './data/prisma.ts';
 import { FulfillmentService } from './domain/fulfillment.service.ts';
@@ -64,7 +64,7 @@ export async function createOrdersServer({ config, logger = createLogger({ servi
   };
   const recovery = new SagaRecovery({ db, sagas, owner, leaseMs: config.sagaLeaseMs, intervalMs: config.sagaRecoveryIntervalMs, logger });
   const pruner = setInterval(() => {
-    new IdempotencyRepository(db).pruneOlderThan({ hours: config.idempotencyRetentionHours }).catch((err) => logger.error({ err }, 'idempotency prune failed'));
+    new IdempotencyStore(db, SCHEMA).pruneOlderThan({ hours: config.idempotencyRetentionHours }).catch((err) => logger.error({ err }, 'idempotency prune failed'));
   }, HOUR);
 
   const service = createSubgraphService({
