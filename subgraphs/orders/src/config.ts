@@ -26,6 +26,9 @@ const schema = z
     }
   });
 
+/** Every environment variable the orders service reads (the README's configuration table must list them). */
+export const ORDERS_ENV = Object.keys(schema.shape);
+
 export type OrdersConfig = ReturnType<typeof toConfig>;
 
 function toConfig(env: z.output<typeof schema>) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@stockline/config';
-import { loadOrdersConfig } from '../src/config.ts';
+import { ORDERS_ENV, loadOrdersConfig } from '../src/config.ts';
 import { CrashPoint } from '../src/domain/fault-injection.ts';
 
 const env = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/orders' };
@@ -37,6 +37,10 @@ describe('loadOrdersConfig', () => {
       loadOrdersConfig({ env: { ...env, NODE_ENV: 'production', JWT_SECRET: 'a-real-production-secret', SAGA_CRASH_AT: CrashPoint.AfterReserve } }),
     );
     expect(problems.map((p) => p.split(':')[0])).toEqual(['SAGA_CRASH_AT']);
+  });
+
+  it('lists the variables it reads, fault injection included', () => {
+    expect(ORDERS_ENV).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'INVENTORY_URL', 'INVENTORY_TIMEOUT_MS', 'SAGA_RECOVERY_INTERVAL_MS', 'SAGA_CRASH_AT', 'JWT_SECRET']));
   });
 
   it('reports every invalid variable at once', () => {
