@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@stockline/db';
@@ -8,6 +7,8 @@ import { createGatewayServer } from '../gateway/src/server.ts';
 import { loadGatewayConfig } from '../gateway/src/config.ts';
 import { loadInventoryConfig } from '../subgraphs/inventory/src/config.ts';
 import { createInventoryServer } from '../subgraphs/inventory/src/server.ts';
+import { loadOrdersConfig } from '../subgraphs/orders/src/config.ts';
+import { createOrdersServer } from '../subgraphs/orders/src/server.ts';
 
 export interface PlatformOptions {
   /** Environment the services read (their own config modules validate it). @default process.env */
@@ -48,24 +49,17 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
   const inventoryPort = await inventory.start();
   const inventoryUrl = `http://127.0.0.1:${inventoryPort}`;
 
-  // TEMPORARY while the orders subgraph lands: started when its module exists.
-  const ordersModule = existsSync(new URL('../subgraphs/orders/src/server.ts', import.meta.url))
-    ? [await import('../subgraphs/orders/src/server.ts' as string), await import('../subgraphs/orders/src/config.ts' as string)]
-    : null;
-  const orders = ordersModule
-    ? await ordersModule[0].createOrdersServer({
-        config: ordersModule[1].loadOrdersConfig({ env, overrides: { ...common, PORT: String(ports.orders ?? 4002), INVENTORY_URL: inventoryUrl }, exitOnError: !env.VITEST }),
-        logger: createLogger({ service: 'orders', level: logLevel, destination: logDestination }),
-        bus: sharedBus,
-      })
-    : null;
-  const ordersPort = orders ? await orders.start() : 0;
-  const ordersUrl = orders ? `http://127.0.0.1:${ordersPort}` : '';
+  const orders = await createOrdersServer({
+    config: loadOrdersConfig({ env, overrides: { ...common, PORT: String(ports.orders ?? 4002), INVENTORY_URL: inventoryUrl }, exitOnError: !env.VITEST }),
+    logger: createLogger({ service: 'orders', level: logLevel, destination: logDestination }),
+    bus: sharedBus,
+  });
+  const ordersUrl = `http://127.0.0.1:${await orders.start()}`;
 
   const gateway = await createGatewayServer({
     config: loadGatewayConfig({
       env,
-      overrides: { HOST: host, PORT: String(ports.gateway ?? 4000), INVENTORY_URL: inventoryUrl, ...(ordersUrl ? { ORDERS_URL: ordersUrl } : { ORDERS_URL: undefined }) },
+      overrides: { HOST: host, PORT: String(ports.gateway ?? 4000), INVENTORY_URL: inventoryUrl, ORDERS_URL: ordersUrl },
       exitOnError: !env.VITEST,
     }),
     logger: createLogger({ service: 'gateway', level: logLevel, destination: logDestination }),
@@ -86,7 +80,7 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
     stop() {
       stopping ??= (async () => {
         await gateway.stop();
-        await orders?.stop();
+        await orders.stop();
         await inventory.stop();
         await sharedBus?.close();
         await embedded?.stop();

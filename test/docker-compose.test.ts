@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_ENV } from '../gateway/src/config.ts';
 import { INVENTORY_ENV } from '../subgraphs/inventory/src/config.ts';
+import { ORDERS_ENV } from '../subgraphs/orders/src/config.ts';
 
 interface ComposeService {
   build?: unknown;
@@ -15,7 +16,7 @@ interface ComposeService {
 
 const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
 /** The variables each of our services reads, from its own config module. */
-const READS: Record<string, string[]> = { gateway: GATEWAY_ENV, inventory: INVENTORY_ENV };
+const READS: Record<string, string[]> = { gateway: GATEWAY_ENV, inventory: INVENTORY_ENV, orders: ORDERS_ENV };
 
 describe('docker-compose.yml', () => {
   it('runs PostgreSQL, Redis, Elasticsearch, an S3-compatible store, the gateway and every subgraph, each with a health check', () => {

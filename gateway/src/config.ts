@@ -9,7 +9,7 @@ const schema = z
     INVENTORY_URL: url.default('http://127.0.0.1:4001'),
     ORDERS_URL: url.default('http://127.0.0.1:4002'),
     SUPERGRAPH_PATH: z.string().optional(),
-    SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     GRAPHIQL_ENABLED: z.stringbool().optional(),
     /** Pre-filled in GraphiQL's headers editor in development; never set in production. */
     GRAPHIQL_DEV_TOKEN: z.string().optional(),

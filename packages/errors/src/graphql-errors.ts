@@ -43,3 +43,13 @@ export class QueryTooComplexError extends GraphQLError {
     super(message, { extensions: { code: ErrorCode.QueryTooComplex, ...extensions } });
   }
 }
+
+/**
+ * A dependency gave no answer in time; what was asked is recorded and will complete, so the client
+ * should retry with the same idempotencyKey. HTTP status stays 200 so the gateway relays the code.
+ */
+export class ServiceUnavailableError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: ErrorCode.ServiceUnavailable } });
+  }
+}

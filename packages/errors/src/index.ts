@@ -7,5 +7,6 @@ export {
   NotFoundError,
   RateLimitedError,
   QueryTooComplexError,
+  ServiceUnavailableError,
 } from './graphql-errors.ts';
 export { maskError } from './mask-error.ts';

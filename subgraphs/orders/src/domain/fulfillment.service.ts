@@ -11,7 +11,7 @@ import { MAX_BULK_FULFILLMENTS, normalizeFulfillOrder, validateFulfillOrder, typ
 import type { OrderRecord, ShipmentRecord } from './records.ts';
 import { sagaKeys } from './saga-keys.ts';
 import type { SagaService } from './saga.service.ts';
-import { ServiceUnavailableError } from './service-unavailable-error.ts';
+import { ServiceUnavailableError } from '@stockline/errors';
 
 export interface FulfillmentPayload {
   order: OrderRecord | null;

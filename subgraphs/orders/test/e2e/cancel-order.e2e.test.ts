@@ -12,8 +12,8 @@ let clerk: OrdersClient;
 beforeAll(async () => {
   platform = await startPlatform('orders_cancel');
   const tenant = uniqueTenant('cancel');
-  catalog = await Catalog.for(platform.inventoryUrl, tenant);
-  clerk = await OrdersClient.for(platform.ordersUrl, tenant);
+  catalog = await Catalog.for(platform.gatewayUrl, tenant);
+  clerk = await OrdersClient.for(platform.gatewayUrl, tenant);
 });
 
 afterAll(async () => {
@@ -93,7 +93,7 @@ describe('cancelOrder', () => {
   });
 
   it('refuses a viewer with FORBIDDEN', async () => {
-    const viewer = await OrdersClient.for(platform.ordersUrl, uniqueTenant('viewer'), ['viewer']);
+    const viewer = await OrdersClient.for(platform.gatewayUrl, uniqueTenant('viewer'), ['viewer']);
     const res = await viewer.send(CANCEL_ORDER, { id: '00000000-0000-4000-8000-000000000000' });
     expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });

@@ -22,8 +22,8 @@ beforeAll(async () => {
   });
   proxy.target = platform.inventoryBaseUrl;
   const tenant = uniqueTenant('outage');
-  catalog = await Catalog.for(platform.inventoryUrl, tenant);
-  clerk = await OrdersClient.for(platform.ordersUrl, tenant);
+  catalog = await Catalog.for(platform.gatewayUrl, tenant);
+  clerk = await OrdersClient.for(platform.gatewayUrl, tenant);
 });
 
 afterAll(async () => {

@@ -19,8 +19,8 @@ const received: DomainEvent[] = [];
 beforeAll(async () => {
   platform = await startPlatform('orders_events', { ordersOverrides: { REDIS_URL: TEST_REDIS_URL, EVENTS_CHANNEL_PREFIX: prefix } });
   const tenant = uniqueTenant('events');
-  catalog = await Catalog.for(platform.inventoryUrl, tenant);
-  clerk = await OrdersClient.for(platform.ordersUrl, tenant);
+  catalog = await Catalog.for(platform.gatewayUrl, tenant);
+  clerk = await OrdersClient.for(platform.gatewayUrl, tenant);
   db = new pg.Client({ connectionString: platform.database.url });
   await db.connect();
   bus = createPubSub({ redisUrl: TEST_REDIS_URL });

@@ -12,8 +12,8 @@ let clerk: OrdersClient;
 beforeAll(async () => {
   platform = await startPlatform('orders_place');
   const tenant = uniqueTenant('place');
-  catalog = await Catalog.for(platform.inventoryUrl, tenant);
-  clerk = await OrdersClient.for(platform.ordersUrl, tenant);
+  catalog = await Catalog.for(platform.gatewayUrl, tenant);
+  clerk = await OrdersClient.for(platform.gatewayUrl, tenant);
 });
 
 afterAll(async () => {
@@ -168,7 +168,7 @@ describe('placeOrder', () => {
 
   it('refuses a viewer with FORBIDDEN', async () => {
     const { itemId } = await catalog.stockedItem(1);
-    const viewer = await OrdersClient.for(platform.ordersUrl, 'any-tenant', ['viewer']);
+    const viewer = await OrdersClient.for(platform.gatewayUrl, 'any-tenant', ['viewer']);
     const res = await viewer.send(PLACE_ORDER, { input: { lines: [{ itemId, quantity: 1 }], shippingAddress: ADDRESS } });
     expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
@@ -177,8 +177,8 @@ describe('placeOrder', () => {
 describe('orders', () => {
   it('pages the tenant\'s orders newest first', async () => {
     const tenant = uniqueTenant('paging');
-    const own = await Catalog.for(platform.inventoryUrl, tenant);
-    const client = await OrdersClient.for(platform.ordersUrl, tenant);
+    const own = await Catalog.for(platform.gatewayUrl, tenant);
+    const client = await OrdersClient.for(platform.gatewayUrl, tenant);
     const { itemId } = await own.stockedItem(10);
     const placed = [];
     for (let i = 0; i < 5; i++) placed.push((await client.reservedOrder([{ itemId, quantity: 1 }])).number);
@@ -200,7 +200,7 @@ describe('orders', () => {
   });
 
   it('refuses a request without a token with UNAUTHENTICATED', async () => {
-    const anonymous = await fetch(platform.ordersUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ orders { totalCount } }' }) });
+    const anonymous = await fetch(platform.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ orders { totalCount } }' }) });
     const body = (await anonymous.json()) as { errors: { extensions: { code: string } }[] };
     expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });

@@ -13,9 +13,9 @@ let bob: OrdersClient;
 beforeAll(async () => {
   platform = await startPlatform('orders_tenants');
   const [a, b] = [uniqueTenant('tenant-a'), uniqueTenant('tenant-b')];
-  catalogA = await Catalog.for(platform.inventoryUrl, a);
-  alice = await OrdersClient.for(platform.ordersUrl, a);
-  bob = await OrdersClient.for(platform.ordersUrl, b);
+  catalogA = await Catalog.for(platform.gatewayUrl, a);
+  alice = await OrdersClient.for(platform.gatewayUrl, a);
+  bob = await OrdersClient.for(platform.gatewayUrl, b);
 });
 
 afterAll(async () => {
@@ -57,8 +57,8 @@ describe('tenant isolation', () => {
 
   it('numbers each tenant\'s orders on its own counter', async () => {
     const tenant = uniqueTenant('tenant-c');
-    const catalogC = await Catalog.for(platform.inventoryUrl, tenant);
-    const carol = await OrdersClient.for(platform.ordersUrl, tenant);
+    const catalogC = await Catalog.for(platform.gatewayUrl, tenant);
+    const carol = await OrdersClient.for(platform.gatewayUrl, tenant);
     const { itemId } = await catalogC.stockedItem(1);
     expect((await carol.reservedOrder([{ itemId, quantity: 1 }])).number).toBe('SO-000001');
   });
