@@ -1,4 +1,4 @@
-import { commonEnv, loadConfig, port, refuseDevSecretInProduction, z } from '@stockline/config';
+import { commonConfig, commonEnv, configLoader, port, refuseDevSecretInProduction, z } from '@stockline/config';
 
 const url = z.string().url('must be an http(s):// URL');
 
@@ -19,29 +19,16 @@ const schema = z
 /** Every environment variable this service reads (README's table and docker-compose are checked against it). */
 export const GATEWAY_ENV = Object.keys(schema.shape);
 
-export type GatewayConfig = ReturnType<typeof toConfig>;
-
-function toConfig(env: z.output<typeof schema>) {
-  return {
-    nodeEnv: env.NODE_ENV,
-    logLevel: env.LOG_LEVEL,
-    jwtSecret: env.JWT_SECRET,
-    host: env.HOST,
-    port: env.PORT,
-    /** Base URLs of the subgraphs (their GraphQL endpoint is <url>/graphql). */
-    subgraphUrls: { inventory: env.INVENTORY_URL, orders: env.ORDERS_URL } as Record<string, string>,
-    supergraphPath: env.SUPERGRAPH_PATH ?? null,
-    subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
-    graphiqlEnabled: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',
-    graphiqlDevToken: env.NODE_ENV === 'production' ? null : (env.GRAPHIQL_DEV_TOKEN ?? null),
-  };
-}
-
 /** The gateway's configuration, read once; `overrides` win over `env` (tests). */
-export function loadGatewayConfig({ env = process.env, overrides = {}, exitOnError = false }: {
-  env?: Record<string, string | undefined>;
-  overrides?: Record<string, string | undefined>;
-  exitOnError?: boolean;
-} = {}): GatewayConfig {
-  return toConfig(loadConfig(schema, { env: { ...env, ...overrides }, exitOnError }));
-}
+export const loadGatewayConfig = configLoader(schema, (env) => ({
+  ...commonConfig(env),
+  port: env.PORT,
+  /** Base URLs of the subgraphs (their GraphQL endpoint is <url>/graphql). */
+  subgraphUrls: { inventory: env.INVENTORY_URL, orders: env.ORDERS_URL } as Record<string, string>,
+  supergraphPath: env.SUPERGRAPH_PATH ?? null,
+  subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+  graphiqlEnabled: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',
+  graphiqlDevToken: env.NODE_ENV === 'production' ? null : (env.GRAPHIQL_DEV_TOKEN ?? null),
+}));
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

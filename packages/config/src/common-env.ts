@@ -18,3 +18,34 @@ export function refuseDevSecretInProduction(env: { NODE_ENV: string; JWT_SECRET:
     ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set in production (the development default is refused)' });
   }
 }
+
+/** Variables of a service that owns data: its PostgreSQL, its event bus, its outbox and idempotency keys. */
+export const dataEnv = {
+  DATABASE_URL: z.string().url('must be a postgresql:// URL'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  REDIS_URL: z.string().url('must be a redis:// URL').optional(),
+  EVENTS_CHANNEL_PREFIX: z.string().default('stockline.'),
+  OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(24).default(168),
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).default(72),
+};
+
+type Parsed<T extends z.ZodRawShape> = z.output<z.ZodObject<T>>;
+
+/** The camelCase settings of `commonEnv`. */
+export function commonConfig(env: Parsed<typeof commonEnv>) {
+  return { nodeEnv: env.NODE_ENV, logLevel: env.LOG_LEVEL, jwtSecret: env.JWT_SECRET, host: env.HOST };
+}
+
+/** The camelCase settings of `dataEnv`. */
+export function dataConfig(env: Parsed<typeof dataEnv>) {
+  return {
+    databaseUrl: env.DATABASE_URL,
+    databasePoolMax: env.DATABASE_POOL_MAX,
+    redisUrl: env.REDIS_URL ?? null,
+    eventsChannelPrefix: env.EVENTS_CHANNEL_PREFIX,
+    outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
+    idempotencyRetentionHours: env.IDEMPOTENCY_RETENTION_HOURS,
+  };
+}
+
+export type DataConfig = ReturnType<typeof dataConfig>;

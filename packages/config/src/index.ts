@@ -1,3 +1,4 @@
 export { loadConfig, ConfigError } from './load-config.ts';
+export { configLoader, type LoadOptions } from './config-loader.ts';
 export { z } from 'zod';
-export { commonEnv, port, refuseDevSecretInProduction } from './common-env.ts';
+export { commonEnv, commonConfig, dataEnv, dataConfig, port, refuseDevSecretInProduction, type DataConfig } from './common-env.ts';

@@ -4,3 +4,4 @@ export { connectionFrom, encodeCursor, decodeCursor, pageSize, DEFAULT_MAX_PAGE_
 export { listen } from './listen.ts';
 export { DateTimeScalar } from './date-time-scalar.ts';
 export { stopOnSignals } from './stop-on-signals.ts';
+export { openServiceData, type ServiceData } from './open-service-data.ts';

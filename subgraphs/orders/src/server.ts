@@ -3,11 +3,9 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
-import { createPool, ensureDatabase, runMigrations } from '@stockline/db';
-import { OutboxRelay, channelFor, createPubSub, type PubSub } from '@stockline/events';
-import { IdempotencyStore } from '@stockline/idempotency';
+import type { PubSub } from '@stockline/events';
 import { createLogger, type Logger } from '@stockline/observability';
-import { createSubgraphService } from '@stockline/service';
+import { createSubgraphService, openServiceData } from '@stockline/service';
 import type { OrdersConfig } from './config.ts';
 import { buildOrdersContext } from './context.ts';
 import { InventoryClient } from './data/inventory.client.ts';
@@ -20,7 +18,6 @@ import { resolvers } from './resolvers/index.ts';
 
 export const typeDefs = parse(readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'));
 const MIGRATIONS = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
-const HOUR = 3_600_000;
 
 export interface OrdersServerOptions {
   config: OrdersConfig;
@@ -35,20 +32,9 @@ export interface OrdersServerOptions {
  */
 export async function createOrdersServer({ config, logger = createLogger({ service: 'orders', level: config.logLevel }), bus }: OrdersServerOptions) {
   if (config.sagaCrashAt) logger.warn({ sagaCrashAt: config.sagaCrashAt }, 'TEST-ONLY fault injection is on: this process kills itself mid-saga');
-  await ensureDatabase(config.databaseUrl);
-  const pool = createPool({ url: config.databaseUrl, max: config.databasePoolMax, applicationName: 'stockline-orders' });
-  await runMigrations({ pool, schema: SCHEMA, dir: MIGRATIONS, log: (m) => logger.info(m) });
-  const db = createPrisma(pool);
-  const ownBus = !bus;
-  const events = bus ?? createPubSub({ redisUrl: config.redisUrl });
-  const relay = new OutboxRelay({
-    pool,
-    schema: SCHEMA,
-    bus: events,
-    channel: channelFor(config.eventsChannelPrefix, SCHEMA),
-    retentionHours: config.outboxRetentionHours,
-    onError: (err) => logger.error({ err }, 'outbox relay failed; retrying'),
-  });
+  const data = await openServiceData({ schema: SCHEMA, migrationsDir: MIGRATIONS, config, logger, bus });
+  const db = createPrisma(data.pool);
+  const relay = data.relay;
   const nudge = () => relay.nudge();
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const inventory = new InventoryClient({
@@ -63,9 +49,6 @@ export async function createOrdersServer({ config, logger = createLogger({ servi
     fulfillment: new FulfillmentService(db, sagas, nudge),
   };
   const recovery = new SagaRecovery({ db, sagas, owner, leaseMs: config.sagaLeaseMs, intervalMs: config.sagaRecoveryIntervalMs, logger });
-  const pruner = setInterval(() => {
-    new IdempotencyStore(db, SCHEMA).pruneOlderThan({ hours: config.idempotencyRetentionHours }).catch((err) => logger.error({ err }, 'idempotency prune failed'));
-  }, HOUR);
 
   const service = createSubgraphService({
     name: 'orders',
@@ -75,17 +58,11 @@ export async function createOrdersServer({ config, logger = createLogger({ servi
     logger,
     exposeErrors: config.nodeEnv === 'development',
     buildContext: (base) => buildOrdersContext(base, db, services),
-    readiness: [
-      ['postgres', () => pool.query('SELECT 1')],
-      ['bus', () => events.ping()],
-    ],
+    readiness: data.readiness,
     onStop: async () => {
-      clearInterval(pruner);
       await recovery.stop();
-      await relay.stop();
-      if (ownBus) await events.close();
       await db.$disconnect();
-      await pool.end();
+      await data.close();
     },
   });
 
@@ -95,11 +72,11 @@ export async function createOrdersServer({ config, logger = createLogger({ servi
     sagas,
     recovery,
     relay,
-    pool,
+    pool: data.pool,
     db,
     /** Starts the relay and the saga recovery loop, and listens; resolves with the bound port. */
     async start(port = config.port, host = config.host) {
-      relay.start();
+      data.start();
       recovery.start();
       return service.listen(port, host);
     },

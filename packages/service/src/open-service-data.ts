@@ -1,0 +1,78 @@
+import type { DataConfig } from '@stockline/config';
+import { createPool, ensureDatabase, runMigrations, type Pool } from '@stockline/db';
+import { OutboxRelay, channelFor, createPubSub, type PubSub } from '@stockline/events';
+import { IdempotencyStore } from '@stockline/idempotency';
+import type { Logger } from '@stockline/observability';
+import type { ReadinessCheck } from './use-health-checks.ts';
+
+const HOUR = 3_600_000;
+
+export interface ServiceData {
+  pool: Pool;
+  /** The event bus: the one given (embedded mode shares one), else Redis from REDIS_URL, else in-process. */
+  events: PubSub;
+  relay: OutboxRelay;
+  /** /readyz checks: the database and the bus answer. */
+  readiness: ReadinessCheck[];
+  /** Starts the outbox relay and the hourly pruning of old idempotency keys. */
+  start(): void;
+  /** Stops both, closes the bus if this service made it, and ends the pool. */
+  close(): Promise<void>;
+}
+
+/**
+ * What every data-owning service opens the same way: its database (created if missing), its
+ * migrations (applied in its own schema), its connection pool, its event bus and outbox relay.
+ */
+export async function openServiceData({ schema, migrationsDir, config, logger, bus }: {
+  /** The service's PostgreSQL schema; also its event stream's name. */
+  schema: string;
+  migrationsDir: string;
+  config: DataConfig;
+  logger: Logger;
+  bus?: PubSub;
+}): Promise<ServiceData> {
+  await ensureDatabase(config.databaseUrl);
+  const pool = createPool({
+    url: config.databaseUrl,
+    max: config.databasePoolMax,
+    applicationName: `stockline-${schema}`,
+    onError: (err) => logger.warn({ err }, 'idle database connection lost'),
+  });
+  await runMigrations({ pool, schema, dir: migrationsDir, log: (m) => logger.info(m) });
+  const events = bus ?? createPubSub({ redisUrl: config.redisUrl });
+  const relay = new OutboxRelay({
+    pool,
+    schema,
+    bus: events,
+    channel: channelFor(config.eventsChannelPrefix, schema),
+    retentionHours: config.outboxRetentionHours,
+    onError: (err) => logger.error({ err }, 'outbox relay failed; retrying'),
+  });
+  const keys = new IdempotencyStore(
+    { $queryRawUnsafe: async (q, ...v) => (await pool.query(q, v)).rows as never, $executeRawUnsafe: async (q, ...v) => (await pool.query(q, v)).rowCount ?? 0 },
+    schema,
+  );
+  let pruner: NodeJS.Timeout | undefined;
+  return {
+    pool,
+    events,
+    relay,
+    readiness: [
+      ['postgres', () => pool.query('SELECT 1')],
+      ['bus', () => events.ping()],
+    ],
+    start() {
+      relay.start();
+      pruner = setInterval(() => {
+        keys.pruneOlderThan({ hours: config.idempotencyRetentionHours }).catch((err) => logger.error({ err }, 'idempotency prune failed'));
+      }, HOUR);
+    },
+    async close() {
+      clearInterval(pruner);
+      await relay.stop();
+      if (!bus) await events.close();
+      await pool.end();
+    },
+  };
+}
