@@ -10,6 +10,7 @@ const schema = z
     ORDERS_URL: url.default('http://127.0.0.1:4002'),
     SUPERGRAPH_PATH: z.string().optional(),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    MAX_QUERY_COST: z.coerce.number().int().min(100).default(10_000),
     GRAPHIQL_ENABLED: z.stringbool().optional(),
     /** Pre-filled in GraphiQL's headers editor in development; never set in production. */
     GRAPHIQL_DEV_TOKEN: z.string().optional(),
@@ -27,6 +28,7 @@ export const loadGatewayConfig = configLoader(schema, (env) => ({
   subgraphUrls: { inventory: env.INVENTORY_URL, orders: env.ORDERS_URL } as Record<string, string>,
   supergraphPath: env.SUPERGRAPH_PATH ?? null,
   subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+  maxQueryCost: env.MAX_QUERY_COST,
   graphiqlEnabled: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',
   graphiqlDevToken: env.NODE_ENV === 'production' ? null : (env.GRAPHIQL_DEV_TOKEN ?? null),
 }));

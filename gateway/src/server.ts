@@ -15,6 +15,7 @@ import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { createDataSource } from './datasources/create-data-source.ts';
 import { serveGraphiql } from './graphiql/index.ts';
+import { useQueryCostLimit } from './plugins/use-query-cost-limit.ts';
 
 const READINESS_TIMEOUT_MS = 1_500;
 
@@ -46,7 +47,7 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
     // Our entry points own SIGTERM/SIGINT: stop everything in order, then exit 0. Apollo's own handler
     // would re-raise the signal and kill the process mid-shutdown.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), useRequestLogging<GatewayContext>(logger)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), useRequestLogging<GatewayContext>(logger), useQueryCostLimit<GatewayContext>({ maxCost: config.maxQueryCost })],
   });
 
   useHealthChecks(app, {

@@ -209,6 +209,22 @@ describe('tenant isolation', () => {
   });
 });
 
+describe('query cost', () => {
+  it('refuses an operation estimated over the limit with QUERY_TOO_COMPLEX, before any subgraph runs it', async () => {
+    const heavy = `{ items(first: 250) { nodes { sku movements(first: 250) { nodes { id onHandDelta } } } } }`;
+    const response = await admin(heavy);
+    expect(response.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxCost: 10_000 });
+    expect(response.errors?.[0].extensions?.cost).toBeGreaterThan(10_000);
+    expect(response.data).toBeUndefined();
+  });
+
+  it('counts `first` from variables, and lets ordinary pages through', async () => {
+    const query = `query($n: Int) { items(first: $n) { totalCount nodes { sku name category { name } stockLevels { onHand location { code } } } } }`;
+    expect((await admin(query, { n: 50 })).errors).toBeUndefined();
+    expect((await admin(`query($n: Int) { items(first: 250) { nodes { movements(first: $n) { nodes { id } } } } }`, { n: 250 })).errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+  });
+});
+
 describe('health', () => {
   it('answers /healthz and /readyz with 200 when every subgraph is ready', async () => {
     expect((await fetch(`${platform.gatewayUrl}/healthz`)).status).toBe(200);

@@ -40,17 +40,16 @@ export async function createInventoryServer({ config, logger = createLogger({ se
   };
   if (config.seedDemo) await seedDemo({ ...services, logger });
 
-  let sweeping = false;
-  const sweeper = setInterval(async () => {
-    if (sweeping) return;
-    sweeping = true;
-    try {
-      while ((await services.reservations.expireDue()) > 0);
-    } catch (err) {
-      logger.error({ err }, 'reservation sweep failed; retrying');
-    } finally {
-      sweeping = false;
-    }
+  // One sweep at a time; stopping waits for the one in progress before the pool closes.
+  let sweep: Promise<void> | null = null;
+  const sweeper = setInterval(() => {
+    sweep ??= (async () => {
+      try {
+        while ((await services.reservations.expireDue()) > 0);
+      } catch (err) {
+        logger.error({ err }, 'reservation sweep failed; retrying');
+      }
+    })().finally(() => (sweep = null));
   }, config.reservationSweepIntervalMs);
 
   const service = createSubgraphService({
@@ -65,6 +64,7 @@ export async function createInventoryServer({ config, logger = createLogger({ se
     routes: (app) => useInternalApi(app, { reservations: services.reservations, jwtSecret: config.jwtSecret, logger }),
     onStop: async () => {
       clearInterval(sweeper);
+      await sweep;
       await db.$disconnect();
       await data.close();
     },

@@ -1,0 +1,63 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { GraphQLError, getNamedType, getNullableType, isLeafType, isListType } from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { BadUserInputError, QueryTooComplexError } from '@stockline/errors';
+
+/** Cost of a list that takes no `first`: we assume this many elements (stock levels, order lines). */
+export const DEFAULT_LIST_SIZE = 10;
+/** A connection's page size when `first` is not given, as its SDL defaults say. */
+export const DEFAULT_PAGE_SIZE = 50;
+
+export interface QueryCostLimitOptions {
+  /** Largest cost an operation may have. @default 10000 */
+  maxCost?: number;
+}
+
+/**
+ * Shopify-like costs: a scalar is free; an object costs 1 plus its fields; a connection (a field taking
+ * `first`) costs 2 plus `first` times one element (its `nodes`/`edges` count one element); any other
+ * list DEFAULT_LIST_SIZE elements; a mutation field 10 plus what it returns.
+ */
+const estimateCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  const element = isLeafType(getNamedType(field.type)) ? childComplexity : 1 + childComplexity;
+  if (type.name === 'Mutation') return 10 + childComplexity;
+  if (field.args.some((a) => a.name === 'first')) {
+    const first = typeof args.first === 'number' ? Math.max(args.first, 1) : DEFAULT_PAGE_SIZE;
+    return 2 + first * childComplexity;
+  }
+  if (type.name.endsWith('Connection') && (field.name === 'nodes' || field.name === 'edges')) return element;
+  if (isListType(getNullableType(field.type))) return DEFAULT_LIST_SIZE * element;
+  return element;
+};
+
+/**
+ * Refuses, before any subgraph is called, an operation whose estimated cost is over `maxCost`,
+ * with QUERY_TOO_COMPLEX and the cost and the limit in `extensions`.
+ */
+export function useQueryCostLimit<C extends BaseContext>({ maxCost = 10_000 }: QueryCostLimitOptions = {}): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request, operationName }) {
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [estimateCost, simpleEstimator({ defaultComplexity: 0 })],
+            });
+          } catch (error) {
+            // Costing coerces the variables first; a value of the wrong type is the caller's error.
+            if (error instanceof GraphQLError) throw new BadUserInputError(error.message);
+            throw error;
+          }
+          if (cost > maxCost) {
+            throw new QueryTooComplexError(`This operation costs ${cost}; the limit is ${maxCost}. Ask for fewer items per page or fewer nested lists.`, { cost, maxCost });
+          }
+        },
+      };
+    },
+  };
+}
