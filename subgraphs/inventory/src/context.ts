@@ -1,6 +1,5 @@
-import type { BaseContext } from '@stockline/service';
+import type { Actor, BaseContext } from '@stockline/service';
 import type { Db } from './data/prisma.ts';
-import type { Actor } from './domain/actor.ts';
 import type { CatalogService } from './domain/catalog.service.ts';
 import type { ReservationService } from './domain/reservation.service.ts';
 import type { StockService } from './domain/stock.service.ts';

@@ -1,6 +1,5 @@
-import type { BaseContext } from '@stockline/service';
+import type { Actor, BaseContext } from '@stockline/service';
 import type { Db } from './data/prisma.ts';
-import type { Actor } from './domain/actor.ts';
 import type { FulfillmentService } from './domain/fulfillment.service.ts';
 import type { OrderService } from './domain/order.service.ts';
 import { createLoaders, type Loaders } from './loaders/create-loaders.ts';

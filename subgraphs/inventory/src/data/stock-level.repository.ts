@@ -60,11 +60,12 @@ export class StockLevelRepository {
       ORDER BY s.item_id, s.location_id`;
   }
 
-  /** Levels that can serve part of a line, most available first (allocation reads them locked). */
-  lockForItem({ tenantId, itemId }: { tenantId: string; itemId: string }): Promise<StockLevelRecord[]> {
+  /** Every level of `itemIds`, locked in (item, location) order: what allocation may draw on. */
+  lockForItems({ tenantId, itemIds }: { tenantId: string; itemIds: string[] }): Promise<StockLevelRecord[]> {
+    if (itemIds.length === 0) return Promise.resolve([]);
     return this.db.$queryRaw<StockLevelRecord[]>`
       SELECT ${COLUMNS} FROM inventory.stock_levels s
-      WHERE s.tenant_id = ${tenantId} AND s.item_id = ${itemId}::uuid
+      WHERE s.tenant_id = ${tenantId} AND s.item_id = ANY(${itemIds}::uuid[])
       ORDER BY s.item_id, s.location_id
       FOR UPDATE OF s`;
   }

@@ -5,7 +5,7 @@ import { ItemRepository, type ItemListFilter, type ItemUpsertRow } from '../data
 import { LocationRepository } from '../data/location.repository.ts';
 import { OutboxRepository } from '../data/outbox.repository.ts';
 import { inTransaction, type Db } from '../data/prisma.ts';
-import { isUuid, type Actor } from './actor.ts';
+import { isUuid, type Actor } from '@stockline/service';
 import type { CategoryRecord, ItemRecord, LocationRecord } from './records.ts';
 
 export interface UpsertItemInput {

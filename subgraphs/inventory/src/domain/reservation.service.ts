@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { UserErrorCode, userError, type UserError } from '@stockline/errors';
 import { ReservationRepository } from '../data/reservation.repository.ts';
-import { StockLevelRepository } from '../data/stock-level.repository.ts';
 import { inTransaction, type Db, type Tx } from '../data/prisma.ts';
-import { isUuid, type Actor } from './actor.ts';
+import { isUuid, type Actor } from '@stockline/service';
 import { idempotent } from './idempotency.ts';
 import type { ReservationRecord } from './records.ts';
 import { StockLedger, availableOf } from './stock-ledger.ts';
@@ -173,12 +172,7 @@ export class ReservationService {
           if (missing) return { result: fail(missing), failed: true };
         }
         const ledger = new StockLedger(tx, tenantId, actor.userId);
-        const levelsOf = new Map<string, string[]>();
-        for (const itemId of [...new Set(input.lines.map((l) => l.itemId))].sort()) {
-          const levels = await new StockLevelRepository(tx).lockForItem({ tenantId, itemId });
-          levelsOf.set(itemId, levels.map((l) => l.locationId));
-          await ledger.lock(levels.map((l) => ({ itemId, locationId: l.locationId })));
-        }
+        const levelsOf = await ledger.lockItems([...new Set(input.lines.map((l) => l.itemId))]);
         const rows: (Parameters<ReservationRepository['insert']>[0]['rows'][number] & { lineIndex: number })[] = [];
         for (const [i, line] of input.lines.entries()) {
           const plan = line.locationId

@@ -57,6 +57,17 @@ export class StockLedger {
     }
   }
 
+  /** Locks every existing level of `itemIds` in one statement; returns each item's locations. */
+  async lockItems(itemIds: string[]): Promise<Map<string, string[]>> {
+    const locations = new Map<string, string[]>(itemIds.map((id) => [id, []]));
+    for (const level of await new StockLevelRepository(this.tx).lockForItems({ tenantId: this.tenantId, itemIds })) {
+      const key = keyOf(level.itemId, level.locationId);
+      if (!this.levels.has(key)) this.levels.set(key, { ...level });
+      locations.get(level.itemId)!.push(level.locationId);
+    }
+    return locations;
+  }
+
   /** The level as changed so far in this transaction; undefined when it does not exist. */
   get(itemId: string, locationId: string): StockLevelRecord | undefined {
     return this.levels.get(keyOf(itemId, locationId));

@@ -2,7 +2,7 @@ import { UserErrorCode, userError, type UserError } from '@stockline/errors';
 import { ItemRepository } from '../data/item.repository.ts';
 import { LocationRepository } from '../data/location.repository.ts';
 import type { Tx } from '../data/prisma.ts';
-import { isUuid } from './actor.ts';
+import { isUuid } from '@stockline/service';
 
 /** Largest quantity one change may carry; keeps sums far from int4 overflow. */
 export const MAX_QUANTITY = 1_000_000_000;

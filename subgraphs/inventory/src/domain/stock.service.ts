@@ -2,7 +2,7 @@ import { UserErrorCode, userError, type UserError } from '@stockline/errors';
 import { IdempotencyStore } from '@stockline/idempotency';
 import { MovementRepository, type MovementFilter } from '../data/movement.repository.ts';
 import { SCHEMA, inTransaction, type Db } from '../data/prisma.ts';
-import { isUuid, type Actor } from './actor.ts';
+import { isUuid, type Actor } from '@stockline/service';
 import { idempotent, keyReusedError, requestHash } from './idempotency.ts';
 import type { MovementReason, MovementRecord, StockLevelRecord } from './records.ts';
 import { StockLedger, levelKey } from './stock-ledger.ts';

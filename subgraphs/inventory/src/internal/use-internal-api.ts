@@ -1,7 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { Role, bearerToken, hasRole, verifyToken } from '@stockline/auth';
 import type { Logger } from '@stockline/observability';
-import type { Actor } from '../domain/actor.ts';
+import type { Actor } from '@stockline/service';
 import type { ReservationService } from '../domain/reservation.service.ts';
 
 /** Paths of the service-to-service API; the orders service is its client. */

@@ -5,7 +5,7 @@ import { LocationRepository } from '../data/location.repository.ts';
 import { ReservationRepository } from '../data/reservation.repository.ts';
 import { StockLevelRepository } from '../data/stock-level.repository.ts';
 import type { Db } from '../data/prisma.ts';
-import { isUuid } from '../domain/actor.ts';
+import { isUuid } from '@stockline/service';
 import type { CategoryRecord, ItemRecord, LocationRecord, ReservationRecord, StockLevelRecord } from '../domain/records.ts';
 
 /** Batches lookups by id into one query each, per request and tenant (no N+1, no cross-tenant reads). */

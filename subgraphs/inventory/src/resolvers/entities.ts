@@ -1,5 +1,5 @@
 import type { InventoryContext } from '../context.ts';
-import type { CategoryRecord, ItemRecord, MovementRecord, ReservationRecord, StockLevelRecord } from '../domain/records.ts';
+import type { CategoryRecord, ItemRecord, StockLevelRecord } from '../domain/records.ts';
 import { itemConnection, movementConnection } from './query.ts';
 
 type Ctx = InventoryContext;
@@ -43,4 +43,3 @@ export const StockLevel = {
 
 export const StockMovement = withItemAndLocation;
 export const Reservation = withItemAndLocation;
-export type { MovementRecord, ReservationRecord };

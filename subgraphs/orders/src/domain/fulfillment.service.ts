@@ -5,7 +5,7 @@ import { OrderRepository } from '../data/order.repository.ts';
 import { inTransaction, type Db } from '../data/prisma.ts';
 import { SagaRepository } from '../data/saga.repository.ts';
 import { ShipmentRepository } from '../data/shipment.repository.ts';
-import { isUuid, type Actor } from './actor.ts';
+import { isUuid, type Actor } from '@stockline/service';
 import { idempotent } from './idempotency.ts';
 import { MAX_BULK_FULFILLMENTS, normalizeFulfillOrder, validateFulfillOrder, type FulfillOrderInput } from './order-validation.ts';
 import type { OrderRecord, ShipmentRecord } from './records.ts';

@@ -1,5 +1,5 @@
 import { UserErrorCode, userError, type UserError } from '@stockline/errors';
-import { isUuid } from './actor.ts';
+import { isUuid } from '@stockline/service';
 import type { Address } from './records.ts';
 
 /** Most lines one order may have (inventory's reserve-lines takes as many). */

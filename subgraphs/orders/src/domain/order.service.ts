@@ -5,7 +5,7 @@ import { inTransaction, type Db } from '../data/prisma.ts';
 import { SagaRepository } from '../data/saga.repository.ts';
 import { ShipmentRepository } from '../data/shipment.repository.ts';
 import type { ReserveLinesRequest } from '../data/inventory.client.ts';
-import { isUuid, type Actor } from './actor.ts';
+import { isUuid, type Actor } from '@stockline/service';
 import { idempotent } from './idempotency.ts';
 import { appendStatusEvent, canTransition, transitionOrder } from './order-status.ts';
 import { checkCancelReason, normalizePlaceOrder, validatePlaceOrder, type PlaceOrderInput } from './order-validation.ts';

@@ -3,7 +3,7 @@ import { OrderLineRepository } from '../data/order-line.repository.ts';
 import { OrderRepository } from '../data/order.repository.ts';
 import type { Db } from '../data/prisma.ts';
 import { ShipmentRepository } from '../data/shipment.repository.ts';
-import { isUuid } from '../domain/actor.ts';
+import { isUuid } from '@stockline/service';
 import type { OrderLineRecord, OrderRecord, ShipmentLineRecord, ShipmentRecord } from '../domain/records.ts';
 
 /** Batches lookups by id into one query each, per request and tenant (no N+1, no cross-tenant reads). */

@@ -1,4 +1,4 @@
-/** Who acts, as the domain sees it: the tenant every query is scoped to and the user for the ledger. */
+/** Who acts, as a domain sees it: the tenant every query is scoped to and the user for the ledger. */
 export interface Actor {
   tenantId: string;
   userId: string;
