@@ -1,13 +1,16 @@
 import { commonConfig, commonEnv, configLoader, port, refuseDevSecretInProduction, z } from '@stockline/config';
+import { subgraphs, urlEnv } from '@stockline/registry';
 
 const url = z.string().url('must be an http(s):// URL');
+
+/** `<NAME>_URL` of every subgraph in the registry (INVENTORY_URL, ORDERS_URL, …), defaulting to its registry port on loopback. */
+const subgraphUrlEnv = Object.fromEntries(subgraphs().map((s) => [urlEnv(s.name), url.default(`http://127.0.0.1:${s.port}`)]));
 
 const schema = z
   .object({
     ...commonEnv,
     PORT: port(4000),
-    INVENTORY_URL: url.default('http://127.0.0.1:4001'),
-    ORDERS_URL: url.default('http://127.0.0.1:4002'),
+    ...subgraphUrlEnv,
     SUPERGRAPH_PATH: z.string().optional(),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     MAX_QUERY_COST: z.coerce.number().int().min(100).default(10_000),
@@ -25,7 +28,7 @@ export const loadGatewayConfig = configLoader(schema, (env) => ({
   ...commonConfig(env),
   port: env.PORT,
   /** Base URLs of the subgraphs (their GraphQL endpoint is <url>/graphql). */
-  subgraphUrls: { inventory: env.INVENTORY_URL, orders: env.ORDERS_URL } as Record<string, string>,
+  subgraphUrls: Object.fromEntries(subgraphs().map((s) => [s.name, (env as Record<string, unknown>)[urlEnv(s.name)] as string])) as Record<string, string>,
   supergraphPath: env.SUPERGRAPH_PATH ?? null,
   subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
   maxQueryCost: env.MAX_QUERY_COST,

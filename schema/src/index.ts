@@ -1,2 +1,2 @@
-export { SUBGRAPHS, supergraphPath, loadSubgraphs, type SubgraphName } from './subgraphs.ts';
+export { SUBGRAPHS, supergraphPath, loadSubgraphs } from './subgraphs.ts';
 export { composeSupergraph } from './compose-supergraph.ts';
