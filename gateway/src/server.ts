@@ -15,7 +15,7 @@ import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { createDataSource } from './datasources/create-data-source.ts';
 import { serveGraphiql } from './graphiql/index.ts';
-import { useQueryCostLimit } from './plugins/use-query-cost-limit.ts';
+import { limitRequestBody, protectApollo, restoreRefusalCode } from './limits/index.ts';
 
 const READINESS_TIMEOUT_MS = 1_500;
 
@@ -40,14 +40,16 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
       return createDataSource({ url: base ? `${base}/graphql` : url!, timeoutMs: config.subgraphTimeoutMs });
     },
   });
+  const { plugins: protection, ...protectionOptions } = protectApollo<GatewayContext>({ limits: config.limits, maxCost: config.maxQueryCost, production: config.nodeEnv === 'production' });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError: maskError({ expose: config.nodeEnv === 'development', onMasked: (f, e) => logger.error({ err: e, path: f.path }, 'unexpected error') }),
+    ...protectionOptions,
+    formatError: restoreRefusalCode(maskError({ expose: config.nodeEnv === 'development', onMasked: (f, e) => logger.error({ err: e, path: f.path }, 'unexpected error') })),
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     // Our entry points own SIGTERM/SIGINT: stop everything in order, then exit 0. Apollo's own handler
     // would re-raise the signal and kill the process mid-shutdown.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), useRequestLogging<GatewayContext>(logger), useQueryCostLimit<GatewayContext>({ maxCost: config.maxQueryCost })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), useRequestLogging<GatewayContext>(logger), ...protection],
   });
 
   useHealthChecks(app, {
@@ -78,7 +80,7 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
           res.setHeader(REQUEST_ID_HEADER, res.locals.requestId);
           next();
         },
-        express.json({ limit: '10mb' }),
+        limitRequestBody({ maxBytes: config.limits.maxRequestBytes, maxTokens: config.limits.maxTokens }),
         expressMiddleware(apollo, {
           context: async ({ req, res }) => {
             const requestId = res.locals.requestId as string;

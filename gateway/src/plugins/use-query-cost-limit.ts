@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, getNamedType, getNullableType, isLeafType, isListType } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
-import { BadUserInputError, QueryTooComplexError } from '@stockline/errors';
+import { BadUserInputError } from '@stockline/errors';
+import { Limit, tooComplex } from '../limits/too-complex.ts';
 
 /** Cost of a list that takes no `first`: we assume this many elements (stock levels, order lines). */
 export const DEFAULT_LIST_SIZE = 10;
@@ -32,13 +33,23 @@ const estimateCost: ComplexityEstimator = ({ type, field, args, childComplexity 
 
 /**
  * Refuses, before any subgraph is called, an operation whose estimated cost is over `maxCost`,
- * with QUERY_TOO_COMPLEX and the cost and the limit in `extensions`.
+ * with QUERY_TOO_COMPLEX and the cost and the limit in `extensions` (`limit: "cost"`, `max`, `measured`,
+ * and `cost`/`maxCost` as before).
  */
+const requestedCosts = new WeakMap<object, number>();
+
+/** The cost this plugin estimated for the request whose context this is (undefined before costing). */
+export function requestedCostOf(context: object): number | undefined {
+  return requestedCosts.get(context);
+}
+
 export function useQueryCostLimit<C extends BaseContext>({ maxCost = 10_000 }: QueryCostLimitOptions = {}): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request, operationName }) {
+        async didResolveOperation({ schema, document, request, operation, operationName, contextValue }) {
+          // No operation resolved: useSingleOperation refuses the request.
+          if (!operation) return;
           let cost: number;
           try {
             cost = getComplexity({
@@ -53,9 +64,8 @@ export function useQueryCostLimit<C extends BaseContext>({ maxCost = 10_000 }: Q
             if (error instanceof GraphQLError) throw new BadUserInputError(error.message);
             throw error;
           }
-          if (cost > maxCost) {
-            throw new QueryTooComplexError(`This operation costs ${cost}; the limit is ${maxCost}. Ask for fewer items per page or fewer nested lists.`, { cost, maxCost });
-          }
+          requestedCosts.set(contextValue, cost);
+          if (cost > maxCost) throw tooComplex(Limit.Cost, maxCost, cost, { cost, maxCost });
         },
       };
     },

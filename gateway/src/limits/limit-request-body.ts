@@ -1,0 +1,43 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { GraphQLError } from 'graphql';
+import { countTokens } from './count-tokens.ts';
+import { Limit, tooComplex } from './too-complex.ts';
+
+/** Answers a request refused before GraphQL with the usual `{ errors: [...] }` JSON body. */
+export function sendGraphQLError(res: Response, status: number, error: GraphQLError): void {
+  const { http: _http, ...extensions } = (error.extensions ?? {}) as Record<string, unknown>;
+  res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message: error.message, extensions }] }));
+}
+
+class BadRequest extends Error {
+  readonly extensions = { code: 'BAD_REQUEST' };
+}
+
+/**
+ * Parses the JSON body with a size limit and refuses, as GraphQL JSON errors (never an HTML page):
+ * a body over `maxBytes` (413, QUERY_TOO_COMPLEX limit "bytes"), malformed JSON (400 BAD_REQUEST),
+ * batches (an array of operations: 400, QUERY_TOO_COMPLEX limit "batch", max 1), and a document of
+ * more than `maxTokens` tokens (400, limit "tokens") before anything parses it. A token is at least
+ * one character, so a document shorter than `maxTokens` characters is not lexed here at all.
+ */
+export function limitRequestBody({ maxBytes, maxTokens }: { maxBytes: number; maxTokens: number }): RequestHandler {
+  const json = express.json({ limit: maxBytes });
+  return (req: Request, res: Response, next: NextFunction) => {
+    json(req, res, (error?: unknown) => {
+      if (error) {
+        const err = error as { type?: string; length?: number; limit?: number; message?: string };
+        if (err.type === 'entity.too.large') return sendGraphQLError(res, 413, tooComplex(Limit.Bytes, maxBytes, err.length ?? maxBytes + 1));
+        const message = err.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : `The request body could not be read: ${err.message}`;
+        return sendGraphQLError(res, 400, Object.assign(new BadRequest(message), { message }) as unknown as GraphQLError);
+      }
+      if (Array.isArray(req.body)) return sendGraphQLError(res, 400, tooComplex(Limit.Batch, 1, req.body.length));
+      const query = (req.body as { query?: unknown } | undefined)?.query;
+      if (typeof query === 'string' && query.length > maxTokens) {
+        // Count a little past the limit: a measured value without lexing a huge document to its end.
+        const measured = countTokens(query, maxTokens * 10);
+        if (measured > maxTokens) return sendGraphQLError(res, 400, tooComplex(Limit.Tokens, maxTokens, measured));
+      }
+      next();
+    });
+  };
+}

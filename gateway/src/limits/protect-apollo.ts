@@ -1,0 +1,25 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ValidationRule } from 'graphql';
+import { useQueryCostLimit } from '../plugins/use-query-cost-limit.ts';
+import { useSingleOperation } from '../plugins/use-single-operation.ts';
+import type { LimitsConfig } from './limits-env.ts';
+import { queryLimitRules } from './query-limit-rules.ts';
+
+/**
+ * The ApolloServer options that refuse abusive documents before any planning (bytes, batches and
+ * tokens are refused earlier, by `limitRequestBody`): depth/aliases/directives (validation), cost and operation resolution (before planning);
+ * in production no "Did you mean" suggestions and no introspection unless enabled.
+ */
+export function protectApollo<C extends BaseContext>({ limits, maxCost, production }: { limits: LimitsConfig; maxCost: number; production: boolean }): {
+  validationRules: ValidationRule[];
+  introspection: boolean;
+  hideSchemaDetailsFromClientErrors: boolean;
+  plugins: ApolloServerPlugin<C>[];
+} {
+  return {
+    validationRules: queryLimitRules(limits),
+    introspection: limits.introspection,
+    hideSchemaDetailsFromClientErrors: production,
+    plugins: [useSingleOperation<C>(), useQueryCostLimit<C>({ maxCost })],
+  };
+}

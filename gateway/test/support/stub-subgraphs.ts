@@ -1,0 +1,37 @@
+import { createServer, type Server } from 'node:http';
+import { subgraphs, urlEnv } from '@stockline/registry';
+import { listen } from '@stockline/service';
+
+export interface StubSubgraphs {
+  url: string;
+  /** GraphQL requests received so far. */
+  calls: () => number;
+  /** Environment pointing every subgraph of the registry at this stub. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * One HTTP server standing in for every subgraph: counts the GraphQL requests the gateway sends and
+ * answers each with `items.totalCount = 7` (enough for `{ items(first: 1) { totalCount } }`).
+ */
+export async function startStubSubgraphs(): Promise<StubSubgraphs> {
+  let calls = 0;
+  const server: Server = createServer((req, res) => {
+    if (req.url?.startsWith('/readyz') || req.url?.startsWith('/healthz')) return void res.end('{"status":"ready"}');
+    calls++;
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ data: { items: { totalCount: 7 } } }));
+    });
+  });
+  const port = await listen(server, 0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    calls: () => calls,
+    env: Object.fromEntries(subgraphs().map((s) => [urlEnv(s.name), url])),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
