@@ -1,5 +1,11 @@
-export { Role, hasRole, type Viewer } from './viewer.ts';
+export { Role, hasRole, type Viewer, type Principal } from './viewer.ts';
+export { Scope, ALL_SCOPES, ROLE_SCOPES, isScope, scopesOfRoles } from './scope.ts';
 export { signToken, type SignTokenOptions } from './sign-token.ts';
 export { verifyToken, bearerToken } from './verify-token.ts';
-export { requireRole, requireViewer } from './require-role.ts';
+export { createJwksVerifier, PROVIDER_ALGORITHMS, type JwksVerifierOptions } from './create-jwks-verifier.ts';
+export { createAuthenticator, type Authenticate, type AuthenticatorOptions } from './create-authenticator.ts';
+export { signInternalToken, INTERNAL_ISSUER } from './sign-internal-token.ts';
+export { API_KEY_PREFIX, generateApiKeySecret, isApiKeySecret, hashApiKeySecret, displayPrefix, hashesEqual } from './api-key-secret.ts';
+export { requireRole, requireViewer, requireScope } from './require-role.ts';
 export { DEV_JWT_SECRET } from './dev-secret.ts';
+export { apiKeyRevocationChannel, type ApiKeyRevoked } from './api-key-revocation.ts';

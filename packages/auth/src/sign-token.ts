@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import type { Role } from './viewer.ts';
+import type { Role } from './role.ts';
 
 export interface SignTokenOptions {
   sub: string;

@@ -1,6 +1,7 @@
-import { jwtVerify } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
 import { AuthenticationError } from '@stockline/errors';
 import { Role, type Viewer } from './viewer.ts';
+import { isScope, scopesOfRoles } from './scope.ts';
 
 const ROLES = new Set<string>(Object.values(Role));
 const keys = new Map<string, Uint8Array>();
@@ -13,7 +14,9 @@ export function bearerToken(header: string | string[] | undefined | null): strin
 }
 
 /**
- * Verifies an HS256 token and returns the viewer it names.
+ * Verifies an HS256 token signed with `secret` (development tokens, service tokens, and the
+ * gateway's internal tokens) and returns the viewer it names. Only HS256 is accepted, so neither
+ * `alg: none` nor a token "signed" with some public key passes.
  * Throws AuthenticationError (UNAUTHENTICATED) when the token is missing, expired, forged or lacks a claim.
  */
 export async function verifyToken(token: string | null | undefined, secret: string): Promise<Viewer> {
@@ -24,14 +27,45 @@ export async function verifyToken(token: string | null | undefined, secret: stri
   try {
     ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'] }));
   } catch (error) {
-    const reason = (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'expired' : 'invalid';
-    throw new AuthenticationError(`Bearer token is ${reason}`);
+    throw new AuthenticationError(`Bearer token is ${reasonOf(error)}`);
   }
-  const { sub, tenant, roles } = payload as { sub?: unknown; tenant?: unknown; roles?: unknown };
+  return viewerFromClaims(payload, token, { tenantClaim: 'tenant', rolesClaim: 'roles' });
+}
+
+/** Why jose refused a token, in a word the client may see. */
+export function reasonOf(error: unknown): string {
+  return (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'expired' : 'invalid';
+}
+
+/**
+ * The viewer named by verified claims: `sub`, the tenant and roles claims, and (on the gateway's
+ * internal tokens) `scopes` and `key`. Without a `scopes` claim the scopes are the roles' bundles.
+ */
+export function viewerFromClaims(payload: JWTPayload, token: string, { tenantClaim, rolesClaim }: { tenantClaim: string; rolesClaim: string }): Viewer {
+  const { sub, scopes, key } = payload as { sub?: unknown; scopes?: unknown; key?: unknown };
+  const tenant = claimAt(payload, tenantClaim);
+  const roles = claimAt(payload, rolesClaim);
   if (typeof sub !== 'string' || !sub) throw new AuthenticationError('Bearer token has no "sub" claim');
-  if (typeof tenant !== 'string' || !tenant) throw new AuthenticationError('Bearer token has no "tenant" claim');
+  if (typeof tenant !== 'string' || !tenant) throw new AuthenticationError(`Bearer token has no "${tenantClaim}" claim`);
   if (!Array.isArray(roles) || roles.some((r) => typeof r !== 'string' || !ROLES.has(r))) {
-    throw new AuthenticationError(`Bearer token "roles" must be a list of ${[...ROLES].join(', ')}`);
+    throw new AuthenticationError(`Bearer token "${rolesClaim}" must be a list of ${[...ROLES].join(', ')}`);
   }
-  return { userId: sub, tenantId: tenant, roles: roles as Role[], token };
+  if (scopes !== undefined && (!Array.isArray(scopes) || !scopes.every(isScope))) {
+    throw new AuthenticationError('Bearer token "scopes" must be a list of known scopes');
+  }
+  return {
+    userId: sub,
+    tenantId: tenant,
+    roles: roles as Role[],
+    scopes: scopes ?? scopesOfRoles(roles),
+    token,
+    keyId: typeof key === 'string' ? key : null,
+    expiresAt: typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : null,
+  };
+}
+
+/** A claim by name; a dotted name reads a nested claim (`realm_access.roles`), a URL-like name is taken whole. */
+function claimAt(payload: JWTPayload, name: string): unknown {
+  if (name in payload || !name.includes('.') || name.includes('://')) return payload[name];
+  return name.split('.').reduce<unknown>((at, part) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[part] : undefined), payload);
 }

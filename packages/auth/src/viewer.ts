@@ -1,19 +1,26 @@
-/** Roles from the contract, plus `service` for calls between subgraphs (never issued to users). */
-export enum Role {
-  Viewer = 'viewer',
-  Clerk = 'clerk',
-  Admin = 'admin',
-  Service = 'service',
-}
+import { Role } from './role.ts';
+import type { Scope } from './scope.ts';
 
-/** Who is calling: taken from a verified token, never from bare headers. */
+export { Role };
+
+/** Who is calling: taken from a verified credential, never from bare headers. */
 export interface Viewer {
+  /** The user (`sub`), or `apikey:<id>` for an API key. */
   userId: string;
   tenantId: string;
   roles: Role[];
-  /** The raw bearer token, forwarded to subgraphs. */
+  /** What the caller may do: its roles' bundles, or exactly an API key's scopes. */
+  scopes: Scope[];
+  /** The raw bearer credential (at the gateway: what the client sent; in a subgraph: the gateway's internal token). */
   token: string;
+  /** Set when the caller is an API key: its id (revocation ends what it opened). */
+  keyId?: string | null;
+  /** When the credential stops being valid, if known. */
+  expiresAt?: Date | null;
 }
+
+/** What `authenticate` returns: the same shape as a subgraph's viewer. */
+export type Principal = Viewer;
 
 // viewer < clerk < admin; service is its own world (only internal endpoints accept it).
 const RANK: Record<Role, number> = { viewer: 1, clerk: 2, admin: 3, service: 0 };

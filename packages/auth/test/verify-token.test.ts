@@ -10,7 +10,8 @@ const code = async (p: Promise<unknown>) => p.then(() => 'accepted', (e) => e.ex
 describe('verifyToken', () => {
   it('returns the viewer a valid token names', async () => {
     const token = await signToken({ sub: 'alice', tenant: 'acme', roles: ['clerk'], secret });
-    expect(await verifyToken(token, secret)).toEqual({ userId: 'alice', tenantId: 'acme', roles: ['clerk'], token });
+    expect(await verifyToken(token, secret)).toMatchObject({ userId: 'alice', tenantId: 'acme', roles: ['clerk'], token, keyId: null });
+    expect((await verifyToken(token, secret)).scopes).toEqual(['read_inventory', 'write_inventory', 'read_orders', 'write_orders', 'read_analytics', 'read_media']);
   });
 
   it('refuses missing, expired, forged and incomplete tokens with UNAUTHENTICATED', async () => {

@@ -1,12 +1,12 @@
-import { Role, requireRole } from '@stockline/auth';
+import { Scope, requireScope } from '@stockline/auth';
 import type { InventoryContext } from '../context.ts';
 import type { BulkMode, UpsertItemInput } from '../domain/catalog.service.ts';
 import type { ReserveStockInput } from '../domain/reservation.service.ts';
 import type { AdjustStockInput, SetStockInput, TransferStockInput } from '../domain/stock.service.ts';
 
 type Ctx = InventoryContext;
-const clerk = (ctx: Ctx) => requireRole(ctx.viewer, Role.Clerk);
-const admin = (ctx: Ctx) => requireRole(ctx.viewer, Role.Admin);
+const clerk = (ctx: Ctx) => requireScope(ctx.viewer, Scope.WriteInventory);
+const admin = (ctx: Ctx) => requireScope(ctx.viewer, Scope.Admin);
 
 export const Mutation = {
   upsertItem: (_: unknown, { input }: { input: UpsertItemInput }, ctx: Ctx) => (admin(ctx), ctx.services.catalog.upsertItem(ctx.actor, input)),

@@ -1,4 +1,4 @@
-import { Role, requireRole } from '@stockline/auth';
+import { Scope, requireScope } from '@stockline/auth';
 import { BadUserInputError } from '@stockline/errors';
 import type { InventoryContext } from '../context.ts';
 import type { ItemListFilter } from '../data/item.repository.ts';
@@ -9,33 +9,33 @@ type PageArgs = { first?: number | null; after?: string | null };
 
 export const Query = {
   async items(_: unknown, args: PageArgs & { filter?: ItemListFilter | null }, ctx: InventoryContext) {
-    requireRole(ctx.viewer, Role.Viewer);
+    requireScope(ctx.viewer, Scope.ReadInventory);
     return itemConnection(ctx, args, args.filter ?? {});
   },
 
   async item(_: unknown, { id, sku }: { id?: string | null; sku?: string | null }, ctx: InventoryContext) {
-    requireRole(ctx.viewer, Role.Viewer);
+    requireScope(ctx.viewer, Scope.ReadInventory);
     if ((id == null) === (sku == null)) throw new BadUserInputError('Give exactly one of "id" or "sku"');
     return id != null ? ctx.loaders.item.load(id) : ctx.services.catalog.findItemBySku(ctx.actor, sku!);
   },
 
   categories(_: unknown, __: unknown, ctx: InventoryContext) {
-    requireRole(ctx.viewer, Role.Viewer);
+    requireScope(ctx.viewer, Scope.ReadInventory);
     return ctx.services.catalog.listCategories(ctx.actor);
   },
 
   locations(_: unknown, __: unknown, ctx: InventoryContext) {
-    requireRole(ctx.viewer, Role.Viewer);
+    requireScope(ctx.viewer, Scope.ReadInventory);
     return ctx.services.catalog.listLocations(ctx.actor);
   },
 
   stockMovements(_: unknown, args: PageArgs & MovementFilter, ctx: InventoryContext) {
-    requireRole(ctx.viewer, Role.Viewer);
+    requireScope(ctx.viewer, Scope.ReadInventory);
     return movementConnection(ctx, args, { itemId: args.itemId, locationId: args.locationId, reason: args.reason });
   },
 
   reservation(_: unknown, { id }: { id: string }, ctx: InventoryContext) {
-    requireRole(ctx.viewer, Role.Viewer);
+    requireScope(ctx.viewer, Scope.ReadInventory);
     return ctx.loaders.reservation.load(id);
   },
 };

@@ -1,9 +1,9 @@
-import { Role, requireRole } from '@stockline/auth';
+import { Scope, requireScope } from '@stockline/auth';
 import type { OrdersContext } from '../context.ts';
 import type { FulfillOrderInput, PlaceOrderInput } from '../domain/order-validation.ts';
 
 type Ctx = OrdersContext;
-const clerk = (ctx: Ctx) => requireRole(ctx.viewer, Role.Clerk);
+const clerk = (ctx: Ctx) => requireScope(ctx.viewer, Scope.WriteOrders);
 
 export const Mutation = {
   placeOrder: (_: unknown, { input }: { input: PlaceOrderInput }, ctx: Ctx) => (clerk(ctx), ctx.services.orders.placeOrder(ctx.actor, input)),

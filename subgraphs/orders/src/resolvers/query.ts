@@ -1,11 +1,11 @@
-import { Role, requireRole } from '@stockline/auth';
+import { Scope, requireScope } from '@stockline/auth';
 import type { OrdersContext } from '../context.ts';
 import type { OrderStatus } from '../domain/records.ts';
 import { connectionFrom, orderPage } from './pagination.ts';
 
 type Ctx = OrdersContext;
 type OrdersArgs = { first?: number | null; after?: string | null; status?: OrderStatus | null };
-const viewer = (ctx: Ctx) => requireRole(ctx.viewer, Role.Viewer);
+const viewer = (ctx: Ctx) => requireScope(ctx.viewer, Scope.ReadOrders);
 
 export const Query = {
   order: (_: unknown, { id }: { id: string }, ctx: Ctx) => (viewer(ctx), ctx.loaders.order.load(id)),
