@@ -1,14 +1,37 @@
 /**
- * `npm start`: the whole platform in one process. With no DATABASE_URL / REDIS_URL it runs on
- * embedded defaults (PGlite under .data/, an in-process bus) and seeds the demo tenant.
+ * `npm start`. With DATABASE_URL (and REDIS_URL) every service of the registry runs as its own
+ * process under a small supervisor (scripts/launcher). Without, the platform runs in this one
+ * process on embedded defaults (PGlite under .data/, an in-process bus) and seeds the demo tenant.
+ * Either way SIGTERM/SIGINT — or the death of whatever started it (npm) — stops everything and exits 0.
  */
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { DEV_JWT_SECRET, signToken } from '@stockline/auth';
+import { onParentExit } from '@stockline/service';
 import { loadLauncherConfig } from './launcher-config.ts';
+import { runServices } from './launcher/run-services.ts';
 import { startPlatform } from './platform.ts';
 
 const launcher = loadLauncherConfig();
+let stopPlatform: (() => Promise<void>) | null = null;
+let stopRequested = false;
+const shutdown = async (reason: string) => {
+  if (stopRequested) return;
+  stopRequested = true;
+  console.log(`Stockline stopping (${reason})…`);
+  try {
+    await stopPlatform?.();
+    console.log('Stockline stopped cleanly.');
+    process.exit(0);
+  } catch (err) {
+    console.error('Stockline failed to stop cleanly:', err);
+    process.exit(1);
+  }
+};
+// Installed first: a signal during start-up stops what has started.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));
+onParentExit(() => void shutdown('parent process exited'));
+
 if (!existsSync(new URL('../gateway/graphiql/dist/index.html', import.meta.url))) {
   console.log('building GraphiQL (first start only)…');
   execFileSync('npm', ['run', '-s', 'build', '-w', '@stockline/gateway'], { stdio: 'inherit' });
@@ -23,15 +46,35 @@ const env: Record<string, string | undefined> = {
   ...(devToken && !process.env.GRAPHIQL_DEV_TOKEN ? { GRAPHIQL_DEV_TOKEN: devToken } : {}),
 };
 
-const platform = await startPlatform({
-  env,
-  dataDir: launcher.dataDir,
-  embeddedPgPort: launcher.embeddedPgPort,
-  ports: { gateway: launcher.gatewayPort, inventory: launcher.inventoryPort, orders: launcher.ordersPort },
-});
-const base = platform.gatewayUrl.replace('127.0.0.1', 'localhost');
+let gatewayUrl: string;
+let mode: string;
+if (process.env.DATABASE_URL) {
+  const runner = runServices({
+    env,
+    ports: launcher.ports,
+    readyTimeoutMs: launcher.readyTimeoutMs,
+    stopTimeoutMs: launcher.stopTimeoutMs,
+    write: (line) => process.stdout.write(`${line}\n`),
+  });
+  stopPlatform = runner.stop;
+  const urls = await runner.start().catch(async (err: Error) => {
+    if (stopRequested) return new Promise<never>(() => {});
+    console.error(`Stockline failed to start: ${err.message}`);
+    process.exit(1);
+  });
+  gatewayUrl = urls.gateway;
+  mode = ` as ${runner.services.length} processes (${runner.services.map((s) => `${s.name} pid ${s.pid}`).join(', ')})`;
+} else {
+  const platform = await startPlatform({ env, dataDir: launcher.dataDir, embeddedPgPort: launcher.embeddedPgPort, ports: launcher.ports });
+  stopPlatform = platform.stop;
+  if (stopRequested) await platform.stop();
+  gatewayUrl = platform.gatewayUrl;
+  mode = ` on embedded defaults (PostgreSQL in ${launcher.dataDir}/, in-process events)`;
+}
+
+const base = gatewayUrl.replace('127.0.0.1', 'localhost');
 console.log(`
-  Stockline is up${platform.embedded ? ' on embedded defaults (PostgreSQL in ' + launcher.dataDir + '/, in-process events)' : ''}.
+  Stockline is up${mode}.
 
   GraphQL   ${base}/graphql
   GraphiQL  ${base}/graphiql
@@ -46,11 +89,3 @@ ${devToken ? `
     -H "authorization: Bearer <the token above>" \\
     -d '{"query":"{ items(first: 5) { totalCount nodes { sku name category { name } } } }"}'
 ` : ''}`);
-
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, async () => {
-    await platform.stop();
-    console.log('Stockline stopped cleanly.');
-    process.exit(0);
-  });
-}

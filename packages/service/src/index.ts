@@ -4,5 +4,6 @@ export { connectionFrom, encodeCursor, decodeCursor, pageSize, DEFAULT_MAX_PAGE_
 export { listen } from './listen.ts';
 export { DateTimeScalar } from './date-time-scalar.ts';
 export { stopOnSignals } from './stop-on-signals.ts';
+export { onParentExit } from './on-parent-exit.ts';
 export { openServiceData, type ServiceData } from './open-service-data.ts';
 export { isUuid, type Actor } from './actor.ts';
