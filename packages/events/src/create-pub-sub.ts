@@ -6,13 +6,15 @@ export interface PubSub extends PubSubEngine {
   /** Resolves when the bus answers (Redis PING); always for the in-process bus. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Calls `listener` after the bus reconnected (messages published meanwhile were lost). Returns the unsubscribe. */
+  onReconnect?(listener: () => void): () => void;
 }
 
 /**
  * Redis pub/sub when `redisUrl` is given, else an in-process bus (embedded mode: every service
  * runs in one process, so the bus reaches them all). Messages are JSON either way.
  */
-export function createPubSub({ redisUrl }: { redisUrl?: string | null }): PubSub {
+export function createPubSub({ redisUrl, onError }: { redisUrl?: string | null; onError?: (error: Error) => void }): PubSub {
   if (!redisUrl) {
     const bus = new InProcessPubSub() as unknown as PubSub;
     bus.close = async () => {};
@@ -22,12 +24,33 @@ export function createPubSub({ redisUrl }: { redisUrl?: string | null }): PubSub
   const options = { maxRetriesPerRequest: null, enableAutoPipelining: true } as const;
   const publisher = new Redis(redisUrl, options);
   const subscriber = new Redis(redisUrl, options);
+  // ioredis reconnects by itself; a lost connection is reported once here, not as an unhandled event.
+  let reported = false;
+  for (const client of [publisher, subscriber]) {
+    client.on('error', (error) => {
+      if (!reported) onError?.(error);
+      reported = true;
+    });
+    client.on('ready', () => (reported = false));
+  }
   const bus = new RedisPubSub({ publisher, subscriber }) as unknown as PubSub;
   bus.ping = async () => {
     await publisher.ping();
   };
   bus.close = async () => {
     await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+  };
+  // ioredis resubscribes by itself after a reconnect; whatever was published meanwhile is gone, so
+  // the event log catches up from the durable replay when told.
+  let connectedOnce = false;
+  const reconnectListeners = new Set<() => void>();
+  subscriber.on('ready', () => {
+    if (connectedOnce) reconnectListeners.forEach((l) => l());
+    connectedOnce = true;
+  });
+  bus.onReconnect = (listener) => {
+    reconnectListeners.add(listener);
+    return () => reconnectListeners.delete(listener);
   };
   return bus;
 }

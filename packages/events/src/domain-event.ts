@@ -9,13 +9,15 @@ export enum Topic {
 
 /**
  * One event of a service's stream, as written to its outbox and published by the relay.
- * `seq` is strictly increasing per (stream, tenant) in commit order; `id` is for consumers to dedupe.
+ * `seq` is gap-free and strictly increasing per (stream, tenant) in commit order; `pos` is strictly
+ * increasing per stream across tenants in the same order; `id` is for consumers to dedupe.
  */
 export interface DomainEvent<P = Record<string, unknown>> {
   id: string;
   stream: string;
   tenantId: string;
   seq: number;
+  pos: number;
   type: Topic;
   occurredAt: string;
   payload: P;

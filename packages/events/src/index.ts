@@ -4,3 +4,13 @@ export { OutboxRelay, toDomainEvent, type OutboxRelayOptions } from './outbox-re
 export { readEventsAfter } from './read-events-after.ts';
 export { channelFor } from './channel.ts';
 export { appendOutboxEvents, type NewEvent, type OutboxWriter } from './append-outbox-events.ts';
+export { CursorExpiredError, CursorInvalidError, type EventPage, type EventQuery, type EventSource } from './event-source.ts';
+export { createPgEventSource } from './pg-event-source.ts';
+export { createHttpEventSource, type HttpEventSourceOptions } from './http-event-source.ts';
+export { useEventLogApi, EVENT_LOG_PATH } from './use-event-log-api.ts';
+export { serviceToken } from './service-token.ts';
+export { EventLog, type EventLogOptions } from './event-log.ts';
+export { createEventLog, type CreateEventLogOptions } from './create-event-log.ts';
+export { subscribeEvents, type SubscribeEventsOptions, type EventSubscription } from './subscribe-events.ts';
+export { runConsumer, type RunConsumerOptions, type ConsumerHandle, type Checkpoint } from './run-consumer.ts';
+export { memoryCheckpoint, pgCheckpoint } from './checkpoints.ts';

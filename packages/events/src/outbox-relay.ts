@@ -17,10 +17,11 @@ export interface OutboxRelayOptions {
   onError?: (error: unknown) => void;
 }
 
-interface OutboxRow {
+export interface OutboxRow {
   event_id: string;
   tenant_id: string;
-  seq: number;
+  seq: number | string;
+  pos: number | string;
   type: Topic;
   payload: Record<string, unknown>;
   occurred_at: Date;
@@ -57,6 +58,12 @@ export class OutboxRelay {
       this.leader.release();
       this.leader = null;
     }
+  }
+
+  /** Prunes now instead of at most once a minute (tests use it). */
+  async pruneNow(): Promise<void> {
+    this.lastPrune = 0;
+    await this.drain();
   }
 
   /** Publishes everything pending now; resolves when done (tests and shutdown use it). */
@@ -139,9 +146,16 @@ export class OutboxRelay {
           next.set(row.tenant_id, seq);
           return seq;
         });
+        // Stream positions follow the same numbering order, so per tenant seq and pos agree.
+        const { rows: head } = await db.query<{ last_pos: string }>(
+          `UPDATE "${schema}".stream_state SET last_pos = last_pos + $1 RETURNING last_pos`,
+          [rows.length],
+        );
+        const firstPos = Number(head[0].last_pos) - rows.length + 1;
         await db.query(
-          `UPDATE "${schema}".outbox_events o SET seq = u.seq FROM unnest($1::bigint[], $2::bigint[]) AS u(id, seq) WHERE o.id = u.id`,
-          [rows.map((r) => r.id), seqs],
+          `UPDATE "${schema}".outbox_events o SET seq = u.seq, pos = u.pos
+           FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, seq, pos) WHERE o.id = u.id`,
+          [rows.map((r) => r.id), seqs, rows.map((_, i) => firstPos + i)],
         );
       }
       await db.query('COMMIT');
@@ -156,8 +170,8 @@ export class OutboxRelay {
   private async publishNumbered(db: pg.PoolClient): Promise<number> {
     const { schema, bus, channel, batchSize = 500 } = this.options;
     const { rows } = await db.query<OutboxRow>(
-      `SELECT event_id, tenant_id, seq, type, payload, occurred_at FROM "${schema}".outbox_events
-       WHERE published_at IS NULL AND seq IS NOT NULL ORDER BY tenant_id, seq LIMIT $1`,
+      `SELECT event_id, tenant_id, seq, pos, type, payload, occurred_at FROM "${schema}".outbox_events
+       WHERE published_at IS NULL AND seq IS NOT NULL ORDER BY pos LIMIT $1`,
       [batchSize],
     );
     for (const row of rows) await bus.publish(channel, toDomainEvent(schema, row));
@@ -174,8 +188,18 @@ export class OutboxRelay {
     if (now - this.lastPrune < 60_000) return;
     this.lastPrune = now;
     const hours = this.options.retentionHours ?? 168;
+    const schema = this.options.schema;
+    // Remember what was removed, so a cursor older than retention is refused rather than silently skipped.
     await db.query(
-      `DELETE FROM "${this.options.schema}".outbox_events WHERE published_at IS NOT NULL AND occurred_at < now() - make_interval(hours => $1)`,
+      `WITH gone AS (
+         DELETE FROM "${schema}".outbox_events WHERE published_at IS NOT NULL AND occurred_at < now() - make_interval(hours => $1)
+         RETURNING tenant_id, seq, pos
+       ), per_tenant AS (
+         UPDATE "${schema}".tenant_sequences t SET pruned_through_seq = greatest(t.pruned_through_seq, g.seq)
+         FROM (SELECT tenant_id, max(seq) AS seq FROM gone GROUP BY tenant_id) g WHERE t.tenant_id = g.tenant_id
+       )
+       UPDATE "${schema}".stream_state SET pruned_through_pos = greatest(pruned_through_pos, (SELECT max(pos) FROM gone))
+       WHERE EXISTS (SELECT 1 FROM gone)`,
       [hours],
     );
   }
@@ -188,6 +212,7 @@ export function toDomainEvent(stream: string, row: OutboxRow): DomainEvent {
     stream,
     tenantId: row.tenant_id,
     seq: Number(row.seq),
+    pos: Number(row.pos),
     type: row.type,
     occurredAt: row.occurred_at.toISOString(),
     payload: row.payload,

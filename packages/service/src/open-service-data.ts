@@ -1,6 +1,7 @@
 import type { DataConfig } from '@stockline/config';
 import { createPool, ensureDatabase, runMigrations, type Pool } from '@stockline/db';
-import { OutboxRelay, channelFor, createPubSub, type PubSub } from '@stockline/events';
+import { OutboxRelay, channelFor, createPgEventSource, createPubSub, useEventLogApi, type EventSource, type PubSub } from '@stockline/events';
+import type { Express } from 'express';
 import { IdempotencyStore } from '@stockline/idempotency';
 import type { Logger } from '@stockline/observability';
 import type { ReadinessCheck } from './use-health-checks.ts';
@@ -12,6 +13,10 @@ export interface ServiceData {
   /** The event bus: the one given (embedded mode shares one), else Redis from REDIS_URL, else in-process. */
   events: PubSub;
   relay: OutboxRelay;
+  /** The replay of this service's stream (its outbox), for in-process consumers on embedded defaults. */
+  eventSource: EventSource;
+  /** Mounts the replay of this service's stream for the platform's consumers (`GET /internal/v1/events/<schema>`). */
+  useEventLog(app: Express): void;
   /** /readyz checks: the database and the bus answer. */
   readiness: ReadinessCheck[];
   /** Starts the outbox relay and the hourly pruning of old idempotency keys. */
@@ -24,11 +29,13 @@ export interface ServiceData {
  * What every data-owning service opens the same way: its database (created if missing), its
  * migrations (applied in its own schema), its connection pool, its event bus and outbox relay.
  */
-export async function openServiceData({ schema, migrationsDir, config, logger, bus }: {
+export async function openServiceData({ schema, migrationsDir, config, jwtSecret, logger, bus }: {
   /** The service's PostgreSQL schema; also its event stream's name. */
   schema: string;
   migrationsDir: string;
   config: DataConfig;
+  /** Verifies the service tokens of the event log's readers. */
+  jwtSecret: string;
   logger: Logger;
   bus?: PubSub;
 }): Promise<ServiceData> {
@@ -54,10 +61,13 @@ export async function openServiceData({ schema, migrationsDir, config, logger, b
     schema,
   );
   let pruner: NodeJS.Timeout | undefined;
+  const eventSource = createPgEventSource({ pool, schema });
   return {
     pool,
     events,
     relay,
+    eventSource,
+    useEventLog: (app) => useEventLogApi(app, { stream: schema, source: eventSource, jwtSecret }),
     readiness: [
       ['postgres', () => pool.query('SELECT 1')],
       ['bus', () => events.ping()],
