@@ -30,7 +30,7 @@ export interface InventoryServerOptions {
  * the reservation sweeper, the internal API for orders. Tests and the all-in-one start use this.
  */
 export async function createInventoryServer({ config, logger = createLogger({ service: 'inventory', level: config.logLevel }), bus }: InventoryServerOptions) {
-  const data = await openServiceData({ schema: SCHEMA, migrationsDir: MIGRATIONS, config, logger, bus });
+  const data = await openServiceData({ schema: SCHEMA, migrationsDir: MIGRATIONS, config, jwtSecret: config.jwtSecret, logger, bus });
   const db = createPrisma(data.pool);
   const nudge = () => data.relay.nudge();
   const services = {
@@ -61,7 +61,10 @@ export async function createInventoryServer({ config, logger = createLogger({ se
     exposeErrors: config.nodeEnv === 'development',
     buildContext: (base) => buildInventoryContext(base, db, services),
     readiness: data.readiness,
-    routes: (app) => useInternalApi(app, { reservations: services.reservations, jwtSecret: config.jwtSecret, logger }),
+    routes: (app) => {
+      data.useEventLog(app);
+      useInternalApi(app, { reservations: services.reservations, jwtSecret: config.jwtSecret, logger });
+    },
     onStop: async () => {
       clearInterval(sweeper);
       await sweep;

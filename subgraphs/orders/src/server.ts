@@ -32,7 +32,7 @@ export interface OrdersServerOptions {
  */
 export async function createOrdersServer({ config, logger = createLogger({ service: 'orders', level: config.logLevel }), bus }: OrdersServerOptions) {
   if (config.sagaCrashAt) logger.warn({ sagaCrashAt: config.sagaCrashAt }, 'TEST-ONLY fault injection is on: this process kills itself mid-saga');
-  const data = await openServiceData({ schema: SCHEMA, migrationsDir: MIGRATIONS, config, logger, bus });
+  const data = await openServiceData({ schema: SCHEMA, migrationsDir: MIGRATIONS, config, jwtSecret: config.jwtSecret, logger, bus });
   const db = createPrisma(data.pool);
   const relay = data.relay;
   const nudge = () => relay.nudge();
@@ -59,6 +59,7 @@ export async function createOrdersServer({ config, logger = createLogger({ servi
     exposeErrors: config.nodeEnv === 'development',
     buildContext: (base) => buildOrdersContext(base, db, services),
     readiness: data.readiness,
+    routes: (app) => data.useEventLog(app),
     onStop: async () => {
       await recovery.stop();
       await db.$disconnect();
