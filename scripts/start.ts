@@ -74,7 +74,7 @@ if (process.env.DATABASE_URL) {
 
 const base = gatewayUrl.replace('127.0.0.1', 'localhost');
 console.log(`
-  Stockline is up${mode}.
+  Stockline is up${mode}; launcher pid ${process.pid}.
 
   GraphQL   ${base}/graphql
   GraphiQL  ${base}/graphiql

@@ -19,9 +19,16 @@ export function refuseDevSecretInProduction(env: { NODE_ENV: string; JWT_SECRET:
   }
 }
 
+/** What a data-owning service run alone (`npm start -w <workspace>`) says when it has no database. */
+export const DATABASE_URL_REQUIRED =
+  'is required to run this service alone: a PostgreSQL URL such as postgresql://postgres@127.0.0.1:5432/stockline (the database is created if missing; ' +
+  'REDIS_URL is optional). `npm start` at the repository root runs every service without it, on embedded PostgreSQL.';
+
 /** Variables of a service that owns data: its PostgreSQL, its event bus, its outbox and idempotency keys. */
 export const dataEnv = {
-  DATABASE_URL: z.string().url('must be a postgresql:// URL'),
+  DATABASE_URL: z
+    .string({ error: (issue) => (issue.input === undefined ? DATABASE_URL_REQUIRED : undefined) })
+    .url('must be a postgresql:// URL'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
   REDIS_URL: z.string().url('must be a redis:// URL').optional(),
   EVENTS_CHANNEL_PREFIX: z.string().default('stockline.'),
