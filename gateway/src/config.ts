@@ -1,6 +1,7 @@
 import { commonConfig, commonEnv, configLoader, port, refuseDevSecretInProduction, z } from '@stockline/config';
 import { subgraphs, urlEnv } from '@stockline/registry';
 import { limitsConfig, limitsEnv } from './limits/limits-env.ts';
+import { subscriptionsConfig, subscriptionsEnv } from './subscriptions/subscriptions-env.ts';
 
 const url = z.string().url('must be an http(s):// URL');
 
@@ -16,6 +17,7 @@ const schema = z
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     MAX_QUERY_COST: z.coerce.number().int().min(100).default(10_000),
     ...limitsEnv,
+    ...subscriptionsEnv,
     GRAPHIQL_ENABLED: z.stringbool().optional(),
     /** Pre-filled in GraphiQL's headers editor in development; never set in production. */
     GRAPHIQL_DEV_TOKEN: z.string().optional(),
@@ -35,6 +37,7 @@ export const loadGatewayConfig = configLoader(schema, (env) => ({
   subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
   maxQueryCost: env.MAX_QUERY_COST,
   limits: limitsConfig(env),
+  subscriptions: subscriptionsConfig(env),
   graphiqlEnabled: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',
   graphiqlDevToken: env.NODE_ENV === 'production' ? null : (env.GRAPHIQL_DEV_TOKEN ?? null),
 }));

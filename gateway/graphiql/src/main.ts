@@ -14,6 +14,7 @@ import { GraphiQL } from 'graphiql';
 
 import { headersEditorText, readPageConfig } from './config.ts';
 import { createPageFetcher } from './fetcher.ts';
+import { STARTER_DOCUMENT } from './starter-document.ts';
 
 const config = readPageConfig();
 const headers = headersEditorText(config.defaultHeaders);
@@ -28,6 +29,8 @@ createRoot(container).render(
     null,
     createElement(GraphiQL, {
       fetcher,
+      // Shown when the browser has no saved tabs; new tabs open on it too.
+      defaultQuery: STARTER_DOCUMENT,
       // initialHeaders fills the first tab; defaultHeaders fills tabs opened later.
       ...(headers ? { initialHeaders: headers, defaultHeaders: headers } : {}),
       // Show the headers editor open when a token was injected, so it is visible.
