@@ -1,6 +1,7 @@
 import { commonConfig, commonEnv, configLoader, port, refuseDevSecretInProduction, z } from '@stockline/config';
 import { subgraphs, urlEnv } from '@stockline/registry';
 import { limitsConfig, limitsEnv } from './limits/limits-env.ts';
+import { rateLimitConfig, rateLimitEnv } from './rate-limit/rate-limit-env.ts';
 import { subscriptionsConfig, subscriptionsEnv } from './subscriptions/subscriptions-env.ts';
 
 const url = z.string().url('must be an http(s):// URL');
@@ -17,6 +18,7 @@ const schema = z
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     MAX_QUERY_COST: z.coerce.number().int().min(100).default(10_000),
     ...limitsEnv,
+    ...rateLimitEnv,
     ...subscriptionsEnv,
     GRAPHIQL_ENABLED: z.stringbool().optional(),
     /** Pre-filled in GraphiQL's headers editor in development; never set in production. */
@@ -37,6 +39,7 @@ export const loadGatewayConfig = configLoader(schema, (env) => ({
   subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
   maxQueryCost: env.MAX_QUERY_COST,
   limits: limitsConfig(env),
+  rateLimit: rateLimitConfig(env),
   subscriptions: subscriptionsConfig(env),
   graphiqlEnabled: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',
   graphiqlDevToken: env.NODE_ENV === 'production' ? null : (env.GRAPHIQL_DEV_TOKEN ?? null),

@@ -40,7 +40,13 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
       return createDataSource({ url: base ? `${base}/graphql` : url!, timeoutMs: config.subgraphTimeoutMs });
     },
   });
-  const { plugins: protection, ...protectionOptions } = protectApollo<GatewayContext>({ limits: config.limits, maxCost: config.maxQueryCost, production: config.nodeEnv === 'production' });
+  const { plugins: protection, ...protectionOptions } = protectApollo<GatewayContext>({
+    limits: config.limits,
+    maxCost: config.maxQueryCost,
+    production: config.nodeEnv === 'production',
+    rateLimit: config.rateLimit,
+    onStoreError: (err) => logger.warn({ err }, 'rate limit store failed; serving without limiting'),
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     ...protectionOptions,

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { GraphQLError, getNamedType, getNullableType, isLeafType, isListType } from 'graphql';
+import { GraphQLError, getNamedType, getNullableType, isLeafType, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { BadUserInputError } from '@stockline/errors';
 import { Limit, tooComplex } from '../limits/too-complex.ts';
@@ -31,40 +31,60 @@ const estimateCost: ComplexityEstimator = ({ type, field, args, childComplexity 
   return element;
 };
 
+const requestedCosts = new WeakMap<object, number>();
+
+/** What costing needs of a request (Apollo's request context has it after operation resolution). */
+interface Costable {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  request: { variables?: Record<string, unknown> };
+  operationName: string | null;
+  contextValue: object;
+}
+
+/**
+ * The estimated cost of the request's operation, computed once per request (the cost limit and the
+ * rate limiter both ask). BAD_USER_INPUT when a variable has the wrong type.
+ */
+export function operationCost({ schema, document, request, operationName, contextValue }: Costable): number {
+  const known = requestedCosts.get(contextValue);
+  if (known !== undefined) return known;
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      operationName: operationName ?? undefined,
+      variables: request.variables ?? {},
+      estimators: [estimateCost, simpleEstimator({ defaultComplexity: 0 })],
+    });
+  } catch (error) {
+    // Costing coerces the variables first; a value of the wrong type is the caller's error.
+    if (error instanceof GraphQLError) throw new BadUserInputError(error.message);
+    throw error;
+  }
+  requestedCosts.set(contextValue, cost);
+  return cost;
+}
+
+/** The cost estimated for the request whose context this is (undefined before costing). */
+export function requestedCostOf(context: object): number | undefined {
+  return requestedCosts.get(context);
+}
+
 /**
  * Refuses, before any subgraph is called, an operation whose estimated cost is over `maxCost`,
  * with QUERY_TOO_COMPLEX and the cost and the limit in `extensions` (`limit: "cost"`, `max`, `measured`,
  * and `cost`/`maxCost` as before).
  */
-const requestedCosts = new WeakMap<object, number>();
-
-/** The cost this plugin estimated for the request whose context this is (undefined before costing). */
-export function requestedCostOf(context: object): number | undefined {
-  return requestedCosts.get(context);
-}
-
 export function useQueryCostLimit<C extends BaseContext>({ maxCost = 10_000 }: QueryCostLimitOptions = {}): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request, operation, operationName, contextValue }) {
+        async didResolveOperation(requestContext) {
           // No operation resolved: useSingleOperation refuses the request.
-          if (!operation) return;
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [estimateCost, simpleEstimator({ defaultComplexity: 0 })],
-            });
-          } catch (error) {
-            // Costing coerces the variables first; a value of the wrong type is the caller's error.
-            if (error instanceof GraphQLError) throw new BadUserInputError(error.message);
-            throw error;
-          }
-          requestedCosts.set(contextValue, cost);
+          if (!requestContext.operation) return;
+          const cost = operationCost(requestContext as unknown as Costable);
           if (cost > maxCost) throw tooComplex(Limit.Cost, maxCost, cost, { cost, maxCost });
         },
       };

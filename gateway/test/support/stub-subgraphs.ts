@@ -13,7 +13,7 @@ export interface StubSubgraphs {
 
 /**
  * One HTTP server standing in for every subgraph: counts the GraphQL requests the gateway sends and
- * answers each with `items.totalCount = 7` (enough for `{ items(first: 1) { totalCount } }`).
+ * answers each with `items { totalCount: 7, nodes: [10 × { id }] }`, whatever was asked.
  */
 export async function startStubSubgraphs(): Promise<StubSubgraphs> {
   let calls = 0;
@@ -23,7 +23,7 @@ export async function startStubSubgraphs(): Promise<StubSubgraphs> {
     req.resume();
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ data: { items: { totalCount: 7 } } }));
+      res.end(JSON.stringify({ data: { items: { totalCount: 7, nodes: Array.from({ length: 10 }, (_, i) => ({ id: `item-${i}` })) } } }));
     });
   });
   const port = await listen(server, 0, '127.0.0.1');
