@@ -9,6 +9,8 @@ import { loadInventoryConfig } from '../subgraphs/inventory/src/config.ts';
 import { createInventoryServer } from '../subgraphs/inventory/src/server.ts';
 import { loadOrdersConfig } from '../subgraphs/orders/src/config.ts';
 import { createOrdersServer } from '../subgraphs/orders/src/server.ts';
+import { loadAccessConfig } from '../subgraphs/access/src/config.ts';
+import { createAccessServer } from '../subgraphs/access/src/server.ts';
 
 export interface PlatformOptions {
   /** Environment the services read (their own config modules validate it). @default process.env */
@@ -18,7 +20,7 @@ export interface PlatformOptions {
   /** Loopback port of embedded PostgreSQL. @default 54329 */
   embeddedPgPort?: number;
   /** Ports; 0 picks a free one. @default gateway 4000, inventory 4001, orders 4002 */
-  ports?: { gateway?: number; inventory?: number; orders?: number };
+  ports?: { gateway?: number; inventory?: number; orders?: number; access?: number };
   host?: string;
   /** Where every service writes its JSON log lines. @default stdout */
   logDestination?: DestinationStream;
@@ -56,13 +58,21 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
   });
   const ordersUrl = `http://127.0.0.1:${await orders.start()}`;
 
+  const access = await createAccessServer({
+    config: loadAccessConfig({ env, overrides: { ...common, PORT: String(ports.access ?? 4005) }, exitOnError: !env.VITEST }),
+    logger: createLogger({ service: 'access', level: logLevel, destination: logDestination }),
+    bus: sharedBus,
+  });
+  const accessUrl = `http://127.0.0.1:${await access.start()}`;
+
   const gateway = await createGatewayServer({
     config: loadGatewayConfig({
       env,
-      overrides: { HOST: host, PORT: String(ports.gateway ?? 4000), INVENTORY_URL: inventoryUrl, ORDERS_URL: ordersUrl },
+      overrides: { HOST: host, PORT: String(ports.gateway ?? 4000), INVENTORY_URL: inventoryUrl, ORDERS_URL: ordersUrl, ACCESS_URL: accessUrl },
       exitOnError: !env.VITEST,
     }),
     logger: createLogger({ service: 'gateway', level: logLevel, destination: logDestination }),
+    bus: sharedBus,
   });
   const gatewayPort = await gateway.start();
 
@@ -73,6 +83,8 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
     inventoryUrl,
     ordersUrl,
+    accessUrl,
+    access,
     inventory,
     orders,
     gateway,
@@ -80,6 +92,7 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
     stop() {
       stopping ??= (async () => {
         await gateway.stop();
+        await access.stop();
         await orders.stop();
         await inventory.stop();
         await sharedBus?.close();

@@ -1,6 +1,7 @@
 import { commonConfig, commonEnv, configLoader, port, refuseDevSecretInProduction, z } from '@stockline/config';
 import { subgraphs, urlEnv } from '@stockline/registry';
 import { limitsConfig, limitsEnv } from './limits/limits-env.ts';
+import { authConfig, authEnv, requireCompleteProvider } from './auth/auth-env.ts';
 import { rateLimitConfig, rateLimitEnv } from './rate-limit/rate-limit-env.ts';
 import { subscriptionsConfig, subscriptionsEnv } from './subscriptions/subscriptions-env.ts';
 
@@ -18,13 +19,15 @@ const schema = z
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     MAX_QUERY_COST: z.coerce.number().int().min(100).default(10_000),
     ...limitsEnv,
+    ...authEnv,
     ...rateLimitEnv,
     ...subscriptionsEnv,
     GRAPHIQL_ENABLED: z.stringbool().optional(),
     /** Pre-filled in GraphiQL's headers editor in development; never set in production. */
     GRAPHIQL_DEV_TOKEN: z.string().optional(),
   })
-  .superRefine(refuseDevSecretInProduction);
+  .superRefine(refuseDevSecretInProduction)
+  .superRefine(requireCompleteProvider);
 
 /** Every environment variable this service reads (README's table and docker-compose are checked against it). */
 export const GATEWAY_ENV = Object.keys(schema.shape);
@@ -39,6 +42,7 @@ export const loadGatewayConfig = configLoader(schema, (env) => ({
   subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
   maxQueryCost: env.MAX_QUERY_COST,
   limits: limitsConfig(env),
+  auth: authConfig(env),
   rateLimit: rateLimitConfig(env),
   subscriptions: subscriptionsConfig(env),
   graphiqlEnabled: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',

@@ -6,7 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { bearerToken, verifyToken } from '@stockline/auth';
+import type { PubSub } from '@stockline/events';
 import { maskError } from '@stockline/errors';
 import { REQUEST_ID_HEADER, createLogger, requestIdFrom, useRequestLogging, type Logger } from '@stockline/observability';
 import { supergraphPath } from '@stockline/schema';
@@ -14,6 +14,7 @@ import { listen, useHealthChecks } from '@stockline/service';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { createDataSource } from './datasources/create-data-source.ts';
+import { createGatewayAuth, useAuditTrail } from './auth/index.ts';
 import { serveGraphiql } from './graphiql/index.ts';
 import { limitRequestBody, protectApollo, restoreRefusalCode } from './limits/index.ts';
 
@@ -24,7 +25,7 @@ const READINESS_TIMEOUT_MS = 1_500;
  * up for it to start), authenticates every operation, forwards the token and request id, serves
  * /healthz, /readyz (every subgraph ready) and /graphiql, and drains in-flight requests on stop.
  */
-export async function createGatewayServer({ config, logger = createLogger({ service: 'gateway', level: config.logLevel }) }: { config: GatewayConfig; logger?: Logger }) {
+export async function createGatewayServer({ config, logger = createLogger({ service: 'gateway', level: config.logLevel }), bus }: { config: GatewayConfig; logger?: Logger; /** Shared in-process bus (embedded mode); else Redis from REDIS_URL. */ bus?: PubSub }) {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
@@ -33,11 +34,12 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
 
   const supergraphSdl = readFileSync(config.supergraphPath ?? supergraphPath, 'utf8');
   const composed = subgraphNames(supergraphSdl);
+  const auth = createGatewayAuth({ ...config.auth, jwtSecret: config.jwtSecret, accessUrl: composed.includes('access') ? (config.subgraphUrls.access ?? null) : null, timeoutMs: config.subgraphTimeoutMs, bus, logger });
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const base = config.subgraphUrls[name];
-      return createDataSource({ url: base ? `${base}/graphql` : url!, timeoutMs: config.subgraphTimeoutMs });
+      return createDataSource({ url: base ? `${base}/graphql` : url!, timeoutMs: config.subgraphTimeoutMs, jwtSecret: config.jwtSecret });
     },
   });
   const { plugins: protection, ...protectionOptions } = protectApollo<GatewayContext>({
@@ -55,7 +57,7 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
     // Our entry points own SIGTERM/SIGINT: stop everything in order, then exit 0. Apollo's own handler
     // would re-raise the signal and kill the process mid-shutdown.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), useRequestLogging<GatewayContext>(logger), ...protection],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), useRequestLogging<GatewayContext>(logger), ...protection, ...(auth.access ? [useAuditTrail<GatewayContext>({ access: auth.access, logger })] : [])],
   });
 
   useHealthChecks(app, {
@@ -76,7 +78,10 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
   return {
     app,
     httpServer,
+    /** Authentication: `authenticate` (HTTP and WebSocket) and `revocations.onPrincipalRevoked`. */
+    auth,
     async start(port = config.port, host = config.host) {
+      await auth.start();
       await apollo.start();
       app.use(
         '/graphql',
@@ -90,9 +95,8 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
         expressMiddleware(apollo, {
           context: async ({ req, res }) => {
             const requestId = res.locals.requestId as string;
-            const token = bearerToken(req.headers.authorization);
-            const viewer = await verifyToken(token, config.jwtSecret);
-            return { viewer, token: token!, requestId };
+            const viewer = await auth.authenticate(req.headers.authorization);
+            return { viewer, token: viewer.token, requestId };
           },
         }),
       );
@@ -103,6 +107,7 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
     async stop() {
       shuttingDown = true;
       await apollo.stop();
+      await auth.close();
       logger.info('gateway stopped');
     },
   };

@@ -32,7 +32,8 @@ export const SERVICES = [
   { name: 'orders', workspace: '@stockline/orders', dir: 'subgraphs/orders', port: 4002, owns: [{ kind: 'postgres', schema: 'orders' }], subgraph: true, dependsOn: ['inventory'] },
   { name: 'analytics', workspace: '@stockline/analytics', dir: 'subgraphs/analytics', port: 4003, owns: [{ kind: 'duckdb' }], subgraph: true, dependsOn: ['inventory', 'orders'] },
   { name: 'media', workspace: '@stockline/media', dir: 'subgraphs/media', port: 4004, owns: [{ kind: 'object-storage' }], subgraph: true, dependsOn: [] },
-  { name: 'gateway', workspace: '@stockline/gateway', dir: 'gateway', port: 4000, owns: [], subgraph: false, dependsOn: ['inventory', 'orders', 'analytics', 'media'] },
+  { name: 'access', workspace: '@stockline/access', dir: 'subgraphs/access', port: 4005, owns: [{ kind: 'postgres', schema: 'access' }], subgraph: true, dependsOn: [] },
+  { name: 'gateway', workspace: '@stockline/gateway', dir: 'gateway', port: 4000, owns: [], subgraph: false, dependsOn: ['inventory', 'orders', 'analytics', 'media', 'access'] },
 ] as const satisfies readonly ServiceEntry[];
 
 export type ServiceName = (typeof SERVICES)[number]['name'];

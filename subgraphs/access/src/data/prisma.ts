@@ -1,0 +1,21 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { Pool } from '@stockline/db';
+import { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+
+export { Prisma };
+export type Db = PrismaClient;
+/** A client bound to one open transaction. */
+export type Tx = Prisma.TransactionClient;
+
+/** The PostgreSQL schema this subgraph owns. */
+export const SCHEMA = 'access';
+
+/** Prisma on the service's pg pool, with every model in the `access` schema. */
+export function createPrisma(pool: Pool): Db {
+  return new PrismaClient({ adapter: new PrismaPg(pool, { schema: SCHEMA }) });
+}
+
+/** Runs `fn` in one READ COMMITTED transaction (a key change and its audit entry commit together). */
+export function inTransaction<T>(db: Db | Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return (db as Db).$transaction(fn, { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted });
+}
