@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgres {
@@ -15,7 +16,8 @@ export interface EmbeddedPostgres {
  */
 export async function startEmbeddedPostgres({ dataDir, port = 54329 }: { dataDir: string; port?: number }): Promise<EmbeddedPostgres> {
   await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir });
+  // pg_trgm: item search's typo tolerance (inventory's 0003_search migration creates the extension).
+  const db = await PGlite.create({ dataDir, extensions: { pg_trgm } });
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 64 });
   keepExtendedQueriesWhole(server);
   await server.start();

@@ -7,6 +7,8 @@ const schema = z
     PORT: port(4001),
     RESERVATION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
     SEED_DEMO: z.stringbool().default(false),
+    ELASTICSEARCH_URL: z.string().url('must be an http(s):// URL').optional(),
+    ELASTICSEARCH_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,200}$/, 'must be a lower-case Elasticsearch index name').optional(),
   })
   .superRefine(refuseDevSecretInProduction);
 
@@ -23,6 +25,10 @@ export const loadInventoryConfig = configLoader(schema, (env) => ({
   port: env.PORT,
   reservationSweepIntervalMs: env.RESERVATION_SWEEP_INTERVAL_MS,
   seedDemo: env.SEED_DEMO,
+  /** Search on Elasticsearch when set; on PostgreSQL otherwise. */
+  elasticsearchUrl: env.ELASTICSEARCH_URL ?? null,
+  /** The alias searched (one per environment); each full reindex builds `<alias>-<timestamp>` behind it. */
+  elasticsearchIndex: env.ELASTICSEARCH_INDEX ?? `stockline-items-${env.NODE_ENV}`,
 }));
 
 export type InventoryConfig = ReturnType<typeof loadInventoryConfig>;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import { createPool, ensureDatabase, runMigrations } from '@stockline/db';
-import { OutboxRelay, channelFor, createPubSub, type PubSub } from '@stockline/events';
+import { EventLog, OutboxRelay, channelFor, createPubSub, type PubSub } from '@stockline/events';
 import { createLogger, type Logger } from '@stockline/observability';
 import { createSubgraphService, openServiceData } from '@stockline/service';
 import type { InventoryConfig } from './config.ts';
@@ -14,6 +14,7 @@ import { StockService } from './domain/stock.service.ts';
 import { useInternalApi } from './internal/use-internal-api.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedDemo } from './seed/seed-demo.ts';
+import { createSearch } from './search/create-search.ts';
 
 export const typeDefs = parse(readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'));
 const MIGRATIONS = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
@@ -33,10 +34,16 @@ export async function createInventoryServer({ config, logger = createLogger({ se
   const data = await openServiceData({ schema: SCHEMA, migrationsDir: MIGRATIONS, config, jwtSecret: config.jwtSecret, logger, bus });
   const db = createPrisma(data.pool);
   const nudge = () => data.relay.nudge();
+  const search = createSearch({
+    pool: data.pool,
+    logger,
+    elasticsearch: config.elasticsearchUrl ? { url: config.elasticsearchUrl, index: config.elasticsearchIndex } : null,
+  });
   const services = {
     catalog: new CatalogService(db, nudge),
     stock: new StockService(db, nudge),
     reservations: new ReservationService(db, nudge),
+    search: search.service,
   };
   if (config.seedDemo) await seedDemo({ ...services, logger });
 
@@ -68,6 +75,7 @@ export async function createInventoryServer({ config, logger = createLogger({ se
     onStop: async () => {
       clearInterval(sweeper);
       await sweep;
+      await search.stop();
       await db.$disconnect();
       await data.close();
     },
@@ -77,11 +85,16 @@ export async function createInventoryServer({ config, logger = createLogger({ se
     service,
     services,
     relay: data.relay,
+    search,
     pool: data.pool,
     db,
     /** Starts the relay and listens; resolves with the bound port. */
     async start(port = config.port, host = config.host) {
       data.start();
+      // Search indexers follow this service's own stream, replayed in-process from its outbox.
+      search
+        .start(new EventLog({ bus: data.events, channelPrefix: config.eventsChannelPrefix, sources: { [SCHEMA]: data.eventSource } }))
+        .catch((err) => logger.error({ err }, 'search indexers did not start'));
       return service.listen(port, host);
     },
     stop: () => service.stop(),
