@@ -16,7 +16,8 @@ import type { GatewayContext } from './context.ts';
 import { createDataSource } from './datasources/create-data-source.ts';
 import { createGatewayAuth, useAuditTrail } from './auth/index.ts';
 import { serveGraphiql } from './graphiql/index.ts';
-import { limitRequestBody, protectApollo, restoreRefusalCode } from './limits/index.ts';
+import { limitRequestBody, protectApollo, queryLimitRules, restoreRefusalCode } from './limits/index.ts';
+import { attachSubscriptions, type SubscriptionServer } from './subscriptions/index.ts';
 
 const READINESS_TIMEOUT_MS = 1_500;
 
@@ -31,6 +32,7 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
   const httpServer = createServer(app);
   httpServer.keepAliveTimeout = 65_000;
   let shuttingDown = false;
+  let subscriptions: SubscriptionServer | null = null;
 
   const supergraphSdl = readFileSync(config.supergraphPath ?? supergraphPath, 'utf8');
   const composed = subgraphNames(supergraphSdl);
@@ -80,6 +82,10 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
     httpServer,
     /** Authentication: `authenticate` (HTTP and WebSocket) and `revocations.onPrincipalRevoked`. */
     auth,
+    /** graphql-ws on /graphql (null until started). */
+    get subscriptions() {
+      return subscriptions;
+    },
     async start(port = config.port, host = config.host) {
       await auth.start();
       await apollo.start();
@@ -100,12 +106,18 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
           },
         }),
       );
+      subscriptions = attachSubscriptions({
+        httpServer, apollo, gateway, config, bus, logger, authenticate: auth.authenticate, revocations: auth.revocations,
+        contextFor: (viewer, requestId) => ({ viewer, token: viewer.token, requestId }),
+        validationRules: queryLimitRules(config.limits),
+      });
       const bound = await listen(httpServer, port, host);
       logger.info({ port: bound }, 'gateway listening');
       return bound;
     },
     async stop() {
       shuttingDown = true;
+      await subscriptions?.close();
       await apollo.stop();
       await auth.close();
       logger.info('gateway stopped');

@@ -24,8 +24,10 @@ export function createGatewayEventLog({ bus, redisUrl, channelPrefix, jwtSecret,
   return {
     log,
     async close() {
-      await log.close();
-      if (!bus) await ownBus.close();
+      // Closing our own connections ends their subscriptions; `log.close()` first would leave its
+      // unsubscribe in flight while the connection quits ("Connection is closed", unhandled).
+      if (bus) await log.close();
+      else await ownBus.close();
     },
   };
 }
