@@ -149,6 +149,8 @@ export interface AnalyticsStore {
   summary(query: SummaryQuery): Promise<SummaryRow>;
   timeseries(query: TimeseriesQuery): Promise<PointRow[]>;
   movementStats(query: Range & { tenantId: string; limit?: number; itemIds?: string[] }): Promise<MovementStatRow[]>;
+  /** Sku and name of items, as the catalog last described them; missing items are absent. */
+  itemLabels(query: { tenantId: string; itemIds: string[] }): Promise<Map<string, { sku: string | null; name: string | null }>>;
   /** Available (onHand - reserved) now, summed over locations, per item; missing items are absent. */
   availableNow(query: { tenantId: string; itemIds: string[] }): Promise<Map<string, number>>;
   abcClassification(query: AbcQuery): Promise<AbcRow[]>;

@@ -114,6 +114,15 @@ export class DuckDbAnalyticsStore implements AnalyticsStore {
     return (await this.read(movementStatsSql(query))).map((r) => ({ itemId: String(r.item_id), unitsShipped: n(r.shipped), unitsReceived: n(r.received) }));
   }
 
+  async itemLabels(query: { tenantId: string; itemIds: string[] }): Promise<Map<string, { sku: string | null; name: string | null }>> {
+    if (query.itemIds.length === 0) return new Map();
+    const rows = await this.read({
+      sql: 'SELECT item_id, sku, name FROM dim_item WHERE tenant_id = $tenant AND list_contains($items::VARCHAR[], item_id)',
+      params: { tenant: query.tenantId, items: column(query.itemIds, VARCHAR) },
+    });
+    return new Map(rows.map((r) => [String(r.item_id), { sku: (r.sku as string | null) ?? null, name: (r.name as string | null) ?? null }]));
+  }
+
   async availableNow(query: { tenantId: string; itemIds: string[] }): Promise<Map<string, number>> {
     if (query.itemIds.length === 0) return new Map();
     return new Map((await this.read(availableSql(query))).map((r) => [String(r.item_id), n(r.available)]));
