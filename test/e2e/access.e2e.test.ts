@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, graphql, tokenFor, uniqueTenant } from '@stockline/testkit';
 import { createLogger } from '@stockline/observability';
@@ -150,6 +152,39 @@ describe('an API key', () => {
 
   it('refuses an unknown key with UNAUTHENTICATED', async () => {
     expect(codeOf(await withKey(`slk_${randomBytes(32).toString('base64url')}`, ITEMS))).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('an API key on the WebSocket', () => {
+  /** Connects with `secret` in connection_init and subscribes; resolves the close code when the socket ends. */
+  function subscribeWith(secret: string, httpUrl: string) {
+    let connected = () => {};
+    const opened = new Promise<void>((resolve) => (connected = resolve));
+    let closedWith = (_code: number) => {};
+    const closed = new Promise<number>((resolve) => (closedWith = resolve));
+    const client = createClient({
+      url: httpUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      lazy: false,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${secret}` },
+      onNonLazyError: () => {},
+      on: { connected: () => connected(), closed: (event) => closedWith((event as { code: number }).code) },
+    });
+    client.subscribe({ query: `subscription { stockChanged { itemId } }` }, { next: () => {}, error: () => {}, complete: () => {} });
+    return { opened, closed, client };
+  }
+
+  it('is accepted in connection_init, and its subscriptions on both gateways end (4403) when it is revoked', async () => {
+    const { secret, apiKey } = await createKey(['read_inventory']);
+    const sockets = [subscribeWith(secret, platform.url), subscribeWith(secret, secondUrl)];
+    await Promise.all(sockets.map((s) => s.opened));
+    await as(tenant, ['admin'], REVOKE, { id: apiKey.id });
+    const codes = await Promise.race([Promise.all(sockets.map((s) => s.closed)), new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000))]);
+    expect(codes).toEqual([4403, 4403]);
+    const refused = subscribeWith(secret, secondUrl);
+    expect(await refused.closed).toBe(4403);
+    for (const s of [...sockets, refused]) await s.client.dispose();
   });
 });
 
