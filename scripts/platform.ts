@@ -9,6 +9,8 @@ import { loadInventoryConfig } from '../subgraphs/inventory/src/config.ts';
 import { createInventoryServer } from '../subgraphs/inventory/src/server.ts';
 import { loadOrdersConfig } from '../subgraphs/orders/src/config.ts';
 import { createOrdersServer } from '../subgraphs/orders/src/server.ts';
+import { loadMediaConfig } from '../subgraphs/media/src/config.ts';
+import { createMediaServer } from '../subgraphs/media/src/server.ts';
 import { loadAccessConfig } from '../subgraphs/access/src/config.ts';
 import { createAccessServer } from '../subgraphs/access/src/server.ts';
 
@@ -20,7 +22,7 @@ export interface PlatformOptions {
   /** Loopback port of embedded PostgreSQL. @default 54329 */
   embeddedPgPort?: number;
   /** Ports; 0 picks a free one. @default gateway 4000, inventory 4001, orders 4002 */
-  ports?: { gateway?: number; inventory?: number; orders?: number; access?: number };
+  ports?: { gateway?: number; inventory?: number; orders?: number; access?: number; media?: number };
   host?: string;
   /** Where every service writes its JSON log lines. @default stdout */
   logDestination?: DestinationStream;
@@ -65,16 +67,24 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
   });
   const accessUrl = `http://127.0.0.1:${await access.start()}`;
 
+  // Media files go under the data directory too; their public URLs use the gateway's origin (set once it listens).
+  const media = await createMediaServer({
+    config: loadMediaConfig({ env, overrides: { ...common, PORT: String(ports.media ?? 4004), INVENTORY_URL: inventoryUrl, MEDIA_DATA_DIR: env.MEDIA_DATA_DIR ?? join(dataDir, 'media') }, exitOnError: !env.VITEST }),
+    logger: createLogger({ service: 'media', level: logLevel, destination: logDestination }),
+  });
+  const mediaUrl = `http://127.0.0.1:${await media.start()}`;
+
   const gateway = await createGatewayServer({
     config: loadGatewayConfig({
       env,
-      overrides: { HOST: host, PORT: String(ports.gateway ?? 4000), INVENTORY_URL: inventoryUrl, ORDERS_URL: ordersUrl, ACCESS_URL: accessUrl },
+      overrides: { HOST: host, PORT: String(ports.gateway ?? 4000), INVENTORY_URL: inventoryUrl, ORDERS_URL: ordersUrl, ACCESS_URL: accessUrl, MEDIA_URL: mediaUrl },
       exitOnError: !env.VITEST,
     }),
     logger: createLogger({ service: 'gateway', level: logLevel, destination: logDestination }),
     bus: sharedBus,
   });
   const gatewayPort = await gateway.start();
+  if (!env.MEDIA_PUBLIC_URL) media.setPublicUrl(`http://127.0.0.1:${gatewayPort}`);
 
   let stopping: Promise<void> | null = null;
   return {
@@ -84,6 +94,8 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
     inventoryUrl,
     ordersUrl,
     accessUrl,
+    mediaUrl,
+    media,
     access,
     inventory,
     orders,
@@ -93,6 +105,7 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
       stopping ??= (async () => {
         await gateway.stop();
         await access.stop();
+        await media.stop();
         await orders.stop();
         await inventory.stop();
         await sharedBus?.close();

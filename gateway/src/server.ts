@@ -16,6 +16,7 @@ import type { GatewayContext } from './context.ts';
 import { createDataSource } from './datasources/create-data-source.ts';
 import { createGatewayAuth, useAuditTrail } from './auth/index.ts';
 import { serveGraphiql } from './graphiql/index.ts';
+import { proxyMedia } from './media/proxy-media.ts';
 import { limitRequestBody, protectApollo, queryLimitRules, restoreRefusalCode } from './limits/index.ts';
 import { attachSubscriptions, type SubscriptionServer } from './subscriptions/index.ts';
 
@@ -72,6 +73,7 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
       },
     ]),
   });
+  if (config.subgraphUrls.media) app.use('/media', proxyMedia({ target: config.subgraphUrls.media }));
   if (config.graphiqlEnabled) {
     const defaultHeaders = config.graphiqlDevToken ? { Authorization: `Bearer ${config.graphiqlDevToken}` } : undefined;
     app.use('/graphiql', serveGraphiql({ defaultHeaders }));

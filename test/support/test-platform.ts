@@ -19,7 +19,7 @@ export async function startTestPlatform({ redis = true, env = {}, logDestination
       ...(redis ? { REDIS_URL: TEST_REDIS_URL, EVENTS_CHANNEL_PREFIX: `test.${randomBytes(4).toString('hex')}.` } : {}),
       ...env,
     },
-    ports: { gateway: 0, inventory: 0, orders: 0, access: 0 },
+    ports: { gateway: 0, inventory: 0, orders: 0, access: 0, media: 0 },
     logDestination,
   });
   const url = `${platform.gatewayUrl}/graphql`;
