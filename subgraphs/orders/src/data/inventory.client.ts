@@ -1,12 +1,19 @@
 import { signToken } from '@stockline/auth';
-import type { UserError } from '@stockline/errors';
+import {
+  INVENTORY_API,
+  InventoryRoute,
+  type ConsumeRequest,
+  type InventoryRequest,
+  type InventoryReservation,
+  type InventoryResponse,
+  type ReleaseRequest,
+  type ReservationsResponse,
+  type ReserveLinesRequest,
+  type ReserveLinesResponse,
+} from '@stockline/internal-api';
 
-/** Paths of inventory's service-to-service API (see inventory's `use-internal-api.ts`). */
-export enum InventoryRoute {
-  ReserveLines = '/internal/v1/reservations/reserve-lines',
-  Consume = '/internal/v1/reservations/consume',
-  Release = '/internal/v1/reservations/release',
-}
+export { InventoryRoute };
+export type { ConsumeRequest, InventoryReservation, ReleaseRequest, ReservationsResponse, ReserveLinesRequest, ReserveLinesResponse };
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_RETRIES = 3;
@@ -19,43 +26,6 @@ const TOKEN_REUSE_MS = 60_000;
 export interface InventoryCaller {
   tenantId: string;
   actorId: string;
-}
-
-/** A reservation as inventory answers it (dates arrive as strings). */
-export interface InventoryReservation {
-  id: string;
-  itemId: string;
-  locationId: string;
-  quantity: number;
-  consumedQuantity: number;
-  status: 'ACTIVE' | 'CONSUMED' | 'RELEASED' | 'EXPIRED';
-  reference: string | null;
-}
-
-export interface ReserveLinesRequest {
-  idempotencyKey: string;
-  reference: string;
-  lines: { itemId: string; quantity: number; locationId?: string | null }[];
-}
-export interface ConsumeRequest {
-  idempotencyKey: string;
-  reference: string;
-  consumptions: { reservationId: string; quantity: number }[];
-}
-export interface ReleaseRequest {
-  idempotencyKey: string;
-  reservationIds: string[];
-}
-
-/** What inventory answered (200): business outcomes in userErrors, never thrown. */
-export interface ReservationsResponse {
-  reservations: InventoryReservation[];
-  userErrors: UserError[];
-}
-export interface ReserveLinesResponse {
-  /** A line split across locations has several entries with its lineIndex. */
-  reservations: (InventoryReservation & { lineIndex: number })[];
-  userErrors: UserError[];
 }
 
 /**
@@ -105,7 +75,7 @@ export class InventoryClient {
 
   /** Reserves every line or none; lines without a location are allocated by inventory. */
   reserveLines(caller: InventoryCaller, body: ReserveLinesRequest): Promise<ReserveLinesResponse> {
-    return this.post(InventoryRoute.ReserveLines, caller, body) as Promise<ReserveLinesResponse>;
+    return this.post(InventoryRoute.ReserveLines, caller, body);
   }
 
   /** Ships reserved stock: onHand and reserved both fall. All or nothing. */
@@ -118,7 +88,7 @@ export class InventoryClient {
     return this.post(InventoryRoute.Release, caller, body);
   }
 
-  private async post(route: InventoryRoute, caller: InventoryCaller, body: object): Promise<ReservationsResponse> {
+  private async post<R extends InventoryRoute>(route: R, caller: InventoryCaller, body: InventoryRequest<R>): Promise<InventoryResponse<R>> {
     const payload = JSON.stringify({ ...body, actorId: caller.actorId });
     for (let attempt = 0; ; attempt++) {
       let failure: InventoryCallError;
@@ -152,17 +122,20 @@ export class InventoryClient {
   }
 }
 
-function parseOutcome(route: InventoryRoute, text: string): ReservationsResponse {
-  let body: Partial<ReservationsResponse> | null = null;
+/** Validates a 200 answer against the route's response schema: a body that does not match is no answer. */
+function parseOutcome<R extends InventoryRoute>(route: R, text: string): InventoryResponse<R> {
+  let body: unknown = null;
   try {
     body = JSON.parse(text);
   } catch {
-    // fall through
+    // fall through: not JSON
   }
-  if (!body || !Array.isArray(body.userErrors) || !Array.isArray(body.reservations)) {
-    throw new InventoryCallError(`inventory ${route} answered 200 without { reservations, userErrors }`, 200);
+  const parsed = INVENTORY_API[route].response.safeParse(body);
+  if (!parsed.success) {
+    const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+    throw new InventoryCallError(`inventory ${route} answered 200 without a valid { reservations, userErrors } (${where})`, 200);
   }
-  return body as ReservationsResponse;
+  return parsed.data as InventoryResponse<R>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
