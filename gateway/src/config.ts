@@ -3,6 +3,7 @@ import { subgraphs, urlEnv } from '@stockline/registry';
 import { limitsConfig, limitsEnv } from './limits/limits-env.ts';
 import { authConfig, authEnv, requireCompleteProvider } from './auth/auth-env.ts';
 import { rateLimitConfig, rateLimitEnv } from './rate-limit/rate-limit-env.ts';
+import { monitorConfig, monitorEnv } from './monitor/monitor-env.ts';
 import { subscriptionsConfig, subscriptionsEnv } from './subscriptions/subscriptions-env.ts';
 
 const url = z.string().url('must be an http(s):// URL');
@@ -21,6 +22,7 @@ const schema = z
     ...limitsEnv,
     ...authEnv,
     ...rateLimitEnv,
+    ...monitorEnv,
     ...subscriptionsEnv,
     GRAPHIQL_ENABLED: z.stringbool().optional(),
     /** Pre-filled in GraphiQL's headers editor in development; never set in production. */
@@ -44,6 +46,7 @@ export const loadGatewayConfig = configLoader(schema, (env) => ({
   limits: limitsConfig(env),
   auth: authConfig(env),
   rateLimit: rateLimitConfig(env),
+  monitor: monitorConfig(env),
   subscriptions: subscriptionsConfig(env),
   graphiqlEnabled: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',
   graphiqlDevToken: env.NODE_ENV === 'production' ? null : (env.GRAPHIQL_DEV_TOKEN ?? null),

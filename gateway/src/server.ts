@@ -17,6 +17,7 @@ import { createDataSource } from './datasources/create-data-source.ts';
 import { createGatewayAuth, useAuditTrail } from './auth/index.ts';
 import { serveGraphiql } from './graphiql/index.ts';
 import { proxyMedia } from './media/proxy-media.ts';
+import { observeGateway } from './monitor/index.ts';
 import { limitRequestBody, protectApollo, queryLimitRules, restoreRefusalCode } from './limits/index.ts';
 import { attachSubscriptions, type SubscriptionServer } from './subscriptions/index.ts';
 
@@ -45,12 +46,14 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
       return createDataSource({ url: base ? `${base}/graphql` : url!, timeoutMs: config.subgraphTimeoutMs, jwtSecret: config.jwtSecret });
     },
   });
+  const observability = observeGateway({ app, monitorConfig: config.monitor, logger, authenticate: auth.authenticate, targets: Object.fromEntries(Object.entries(config.subgraphUrls).filter(([name]) => composed.includes(name))) });
   const { plugins: protection, ...protectionOptions } = protectApollo<GatewayContext>({
     limits: config.limits,
     maxCost: config.maxQueryCost,
     production: config.nodeEnv === 'production',
     rateLimit: config.rateLimit,
     onStoreError: (err) => logger.warn({ err }, 'rate limit store failed; serving without limiting'),
+    onRateLimited: observability.onRateLimited,
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -60,7 +63,7 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
     // Our entry points own SIGTERM/SIGINT: stop everything in order, then exit 0. Apollo's own handler
     // would re-raise the signal and kill the process mid-shutdown.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), useRequestLogging<GatewayContext>(logger), ...protection, ...(auth.access ? [useAuditTrail<GatewayContext>({ access: auth.access, logger })] : [])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), useRequestLogging<GatewayContext>(logger), observability.plugin, ...protection, ...(auth.access ? [useAuditTrail<GatewayContext>({ access: auth.access, logger })] : [])],
   });
 
   useHealthChecks(app, {
@@ -115,12 +118,14 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
       });
       const bound = await listen(httpServer, port, host);
       logger.info({ port: bound }, 'gateway listening');
+      observability.start();
       return bound;
     },
     async stop() {
       shuttingDown = true;
       await subscriptions?.close();
       await apollo.stop();
+      await observability.stop();
       await auth.close();
       logger.info('gateway stopped');
     },

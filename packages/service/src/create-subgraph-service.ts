@@ -8,9 +8,11 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { bearerToken, verifyToken, type Viewer } from '@stockline/auth';
 import { maskError } from '@stockline/errors';
-import { REQUEST_ID_HEADER, requestIdFrom, useRequestLogging, type Logger } from '@stockline/observability';
+import { REQUEST_ID_HEADER, metricsFor, requestIdFrom, serveMetrics, useMetrics, useRequestLogging, type Logger } from '@stockline/observability';
 import { useHealthChecks, type ReadinessCheck } from './use-health-checks.ts';
 import { listen } from './listen.ts';
+
+const CHECK_VIOLATION = '23514';
 
 /** What every subgraph's context has: the verified caller, the request id and a child logger. */
 export interface BaseContext {
@@ -49,7 +51,7 @@ export interface SubgraphService {
 
 /**
  * An Apollo subgraph on Express with bearer-token auth on every operation, request ids in logs,
- * /healthz and /readyz, masked errors and graceful shutdown.
+ * /healthz, /readyz and /metrics (Prometheus), masked errors and graceful shutdown.
  */
 export function createSubgraphService<C extends BaseContext>(options: SubgraphServiceOptions<C>): SubgraphService {
   const { name, typeDefs, resolvers, jwtSecret, logger, exposeErrors = false } = options;
@@ -60,10 +62,18 @@ export function createSubgraphService<C extends BaseContext>(options: SubgraphSe
   let shuttingDown = false;
   let started = false;
   let stopping: Promise<void> | null = null;
+  const metrics = metricsFor(name);
 
   const apollo = new ApolloServer<C>({
     schema: buildSubgraphSchema({ typeDefs, resolvers }),
-    formatError: maskError({ expose: exposeErrors, onMasked: (f, e) => logger.error({ err: e, path: f.path }, 'unexpected error') }),
+    formatError: maskError({
+      expose: exposeErrors,
+      onMasked: (f, e) => {
+        // 23514: a CHECK constraint refused a write — a stock invariant the domain should have kept.
+        if ((e as { originalError?: { code?: string } })?.originalError?.code === CHECK_VIOLATION) metrics.stockInvariantViolations.inc();
+        logger.error({ err: e, path: f.path }, 'unexpected error');
+      },
+    }),
     includeStacktraceInErrorResponses: exposeErrors,
     // Our entry points own SIGTERM/SIGINT: stop everything in order, then exit 0. Apollo's own handler
     // would re-raise the signal and kill the process mid-shutdown.
@@ -73,11 +83,13 @@ export function createSubgraphService<C extends BaseContext>(options: SubgraphSe
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       useRequestLogging<C>(logger),
+      useMetrics<C>(metrics),
       ...(options.plugins ?? []),
     ],
   });
 
   useHealthChecks(app, { checks: options.readiness, isShuttingDown: () => shuttingDown });
+  serveMetrics(app, metrics);
   options.routes?.(app);
 
   return {
