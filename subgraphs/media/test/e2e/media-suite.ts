@@ -107,7 +107,7 @@ export function mediaSuite(backend: Backend) {
         const put = await putBytes(uploadUrl, bytes, contentType);
         if (backend === 'filesystem') {
           expect(put.status).toBeGreaterThanOrEqual(400);
-          expect((await put.json()).code).toMatch(/^(SIZE_MISMATCH|CONTENT_TYPE_MISMATCH|UNDECODABLE_IMAGE)$/);
+          expect(((await put.json()) as { code: string }).code).toMatch(/^(SIZE_MISMATCH|CONTENT_TYPE_MISMATCH|UNDECODABLE_IMAGE)$/);
         }
         const listed = await listedMedia(p.itemIds[0]);
         expect(listed.map((m) => m.id)).not.toContain(mediaId);
