@@ -1,4 +1,4 @@
-import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
+import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { TEST_REDIS_URL, tokenFor } from '@stockline/testkit';
 import { loadGatewayConfig } from '../../src/config.ts';
@@ -22,7 +22,7 @@ export function connect(url: string, token: string | null): Client {
 
 /** Everything one subscription receives, with a way to wait for a number of results. */
 export interface Collected<T = any> {
-  results: ExecutionResult<T>[];
+  results: FormattedExecutionResult<T, unknown>[];
   /** The `data[field]` of every result so far. */
   events(): any[];
   error: unknown;
