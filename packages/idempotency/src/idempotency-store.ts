@@ -65,6 +65,12 @@ export class IdempotencyStore {
     );
   }
 
+  /** Forgets keys claimed in this transaction whose request was refused before it started (nothing is stored). */
+  async release({ tenantId, operation, keys }: { tenantId: string; operation: string; keys: string[] }) {
+    if (keys.length === 0) return;
+    await this.db.$executeRawUnsafe(`DELETE FROM ${this.table} WHERE tenant_id = $1 AND operation = $2 AND key = ANY($3::text[])`, tenantId, operation, keys);
+  }
+
   /** Forgets keys older than `hours` (the contract promises at least 24). */
   pruneOlderThan({ hours }: { hours: number }): Promise<number> {
     return this.db.$executeRawUnsafe(`DELETE FROM ${this.table} WHERE created_at < now() - make_interval(hours => $1)`, hours);

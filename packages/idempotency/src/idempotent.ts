@@ -5,6 +5,19 @@ import { requestHash } from './request-hash.ts';
 export const keyReusedError = (field: string[]): UserError =>
   userError(UserErrorCode.IdempotencyKeyReused, 'This idempotencyKey was already used with a different input', field);
 
+/**
+ * Codes of a request refused by validation: it never started, so its key stores nothing and the corrected
+ * request may use the same key (Stripe's rule). Business outcomes (INSUFFICIENT_STOCK, QUANTITY_STALE, …)
+ * and successes are stored and replayed.
+ */
+export const VALIDATION_CODES: ReadonlySet<string> = new Set(['INVALID_INPUT', 'NOT_FOUND', 'BAD_USER_INPUT']);
+
+/** Whether a payload's userErrors are all validation refusals (and there is at least one). */
+export function isValidationRefusal(result: unknown): boolean {
+  const errors = (result as { userErrors?: { code?: string }[] } | null)?.userErrors;
+  return Array.isArray(errors) && errors.length > 0 && errors.every((e) => !!e?.code && VALIDATION_CODES.has(e.code));
+}
+
 export interface IdempotentOptions<R> {
   /** The service's schema, holding its idempotency_keys table. */
   schema: string;
@@ -23,7 +36,8 @@ export interface IdempotentOptions<R> {
  * Runs `run` in the caller's transaction at most once per key. The key is claimed in the same
  * transaction as the effect, so concurrent duplicates wait for the first and then all return its
  * stored result; a failed outcome (`failed: true`) is rolled back to a savepoint and its result is
- * stored too, so a retry gets the same answer. Without a key, a failed outcome is still rolled back.
+ * stored too, so a retry gets the same answer — unless it is a validation refusal (`isValidationRefusal`):
+ * then the key is released and stores nothing. Without a key, a failed outcome is still rolled back.
  */
 export async function idempotent<R>(
   tx: SqlClient,
@@ -43,6 +57,7 @@ export async function idempotent<R>(
   await tx.$executeRawUnsafe('SAVEPOINT effect');
   const { result, failed } = await run();
   if (failed) await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT effect');
-  if (key) await store.saveResponses({ tenantId, operation, responses: [{ key, response: result }] });
+  if (key && failed && isValidationRefusal(result)) await store.release({ tenantId, operation, keys: [key] });
+  else if (key) await store.saveResponses({ tenantId, operation, responses: [{ key, response: result }] });
   return result;
 }

@@ -1,22 +1,22 @@
 import type { LocationRecord } from '../domain/records.ts';
-import type { Db, Tx } from './prisma.ts';
+import { sql, type Sql } from './sql.ts';
 
-const select = { id: true, tenantId: true, code: true, name: true } as const;
+const COLUMNS = sql`id, tenant_id AS "tenantId", code, name`;
 
 export class LocationRepository {
-  constructor(private readonly db: Db | Tx) {}
+  constructor(private readonly db: Sql) {}
 
-  listAll({ tenantId }: { tenantId: string }): Promise<LocationRecord[]> {
-    return this.db.location.findMany({ where: { tenantId }, select, orderBy: { code: 'asc' } });
+  listAll({ tenantId }: { tenantId: string }, tx: Sql = this.db): Promise<LocationRecord[]> {
+    return tx.$queryRaw<LocationRecord[]>`SELECT ${COLUMNS} FROM inventory.locations WHERE tenant_id = ${tenantId} ORDER BY code`;
   }
 
-  findByIds({ tenantId, ids }: { tenantId: string; ids: readonly string[] }): Promise<LocationRecord[]> {
-    return this.db.location.findMany({ where: { tenantId, id: { in: [...ids] } }, select });
+  findByIds({ tenantId, ids }: { tenantId: string; ids: readonly string[] }, tx: Sql = this.db): Promise<LocationRecord[]> {
+    return tx.$queryRaw<LocationRecord[]>`SELECT ${COLUMNS} FROM inventory.locations WHERE tenant_id = ${tenantId} AND id = ANY(${[...ids]}::uuid[])`;
   }
 
   /** Creates the location, or returns null when the code is taken in the tenant. */
-  async create({ tenantId, code, name }: { tenantId: string; code: string; name: string }): Promise<LocationRecord | null> {
-    const rows = await this.db.$queryRaw<LocationRecord[]>`
+  async create({ tenantId, code, name }: { tenantId: string; code: string; name: string }, tx: Sql = this.db): Promise<LocationRecord | null> {
+    const rows = await tx.$queryRaw<LocationRecord[]>`
       INSERT INTO inventory.locations (tenant_id, code, name) VALUES (${tenantId}, ${code}, ${name})
       ON CONFLICT (tenant_id, code) DO NOTHING
       RETURNING id, tenant_id AS "tenantId", code, name`;

@@ -1,5 +1,5 @@
 import type { MovementReason, MovementRecord } from '../domain/records.ts';
-import { Prisma, type Db, type Tx } from './prisma.ts';
+import { empty, join, sql, type Sql, type SqlFragment } from './sql.ts';
 
 export type NewMovement = Omit<MovementRecord, 'id' | 'tenantId' | 'occurredAt'>;
 
@@ -9,18 +9,18 @@ export interface MovementFilter {
   reason?: MovementReason | null;
 }
 
-const COLUMNS = Prisma.sql`m.id::text AS id, m.tenant_id AS "tenantId", m.item_id AS "itemId", m.location_id AS "locationId",
+const COLUMNS = sql`m.id::text AS id, m.tenant_id AS "tenantId", m.item_id AS "itemId", m.location_id AS "locationId",
   m.reason::text AS reason, m.on_hand_delta AS "onHandDelta", m.reserved_delta AS "reservedDelta", m.on_hand_after AS "onHandAfter",
   m.reserved_after AS "reservedAfter", m.reference, m.reservation_id AS "reservationId", m.actor_id AS "actorId", m.occurred_at AS "occurredAt"`;
 
 export class MovementRepository {
-  constructor(private readonly db: Db | Tx) {}
+  constructor(private readonly db: Sql) {}
 
   /** Appends ledger lines in one statement; returns them with ids, in the given order. */
-  append({ tenantId, movements }: { tenantId: string; movements: NewMovement[] }): Promise<MovementRecord[]> {
+  append({ tenantId, movements }: { tenantId: string; movements: NewMovement[] }, tx: Sql = this.db): Promise<MovementRecord[]> {
     if (movements.length === 0) return Promise.resolve([]);
     const col = <K extends keyof NewMovement>(key: K) => movements.map((m) => m[key]);
-    return this.db.$queryRaw<MovementRecord[]>`
+    return tx.$queryRaw<MovementRecord[]>`
       WITH inserted AS (
         INSERT INTO inventory.stock_movements AS m (tenant_id, item_id, location_id, reason, on_hand_delta, reserved_delta,
           on_hand_after, reserved_after, reference, reservation_id, actor_id)
@@ -39,29 +39,29 @@ export class MovementRepository {
   }
 
   /** A page of the ledger, newest first, with one extra row. */
-  list({ tenantId, filter, beforeId, limit }: { tenantId: string; filter: MovementFilter; beforeId: string | null; limit: number }) {
-    return this.db.$queryRaw<MovementRecord[]>`
+  list({ tenantId, filter, beforeId, limit }: { tenantId: string; filter: MovementFilter; beforeId: string | null; limit: number }, tx: Sql = this.db) {
+    return tx.$queryRaw<MovementRecord[]>`
       SELECT ${COLUMNS} FROM inventory.stock_movements m
-      WHERE ${this.where(tenantId, filter)} ${beforeId === null ? Prisma.empty : Prisma.sql`AND m.id < ${beforeId}::bigint`}
+      WHERE ${this.where(tenantId, filter)} ${beforeId === null ? empty : sql`AND m.id < ${beforeId}::bigint`}
       ORDER BY m.id DESC LIMIT ${limit}`;
   }
 
-  async count({ tenantId, filter }: { tenantId: string; filter: MovementFilter }): Promise<number> {
-    const [{ n }] = await this.db.$queryRaw<{ n: number }[]>`
+  async count({ tenantId, filter }: { tenantId: string; filter: MovementFilter }, tx: Sql = this.db): Promise<number> {
+    const [{ n }] = await tx.$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM inventory.stock_movements m WHERE ${this.where(tenantId, filter)}`;
     return n;
   }
 
-  findByIds({ tenantId, ids }: { tenantId: string; ids: string[] }): Promise<MovementRecord[]> {
-    return this.db.$queryRaw<MovementRecord[]>`
+  findByIds({ tenantId, ids }: { tenantId: string; ids: string[] }, tx: Sql = this.db): Promise<MovementRecord[]> {
+    return tx.$queryRaw<MovementRecord[]>`
       SELECT ${COLUMNS} FROM inventory.stock_movements m WHERE m.tenant_id = ${tenantId} AND m.id = ANY(${ids}::bigint[])`;
   }
 
-  private where(tenantId: string, filter: MovementFilter): Prisma.Sql {
-    const conditions = [Prisma.sql`m.tenant_id = ${tenantId}`];
-    if (filter.itemId) conditions.push(Prisma.sql`m.item_id = ${filter.itemId}::uuid`);
-    if (filter.locationId) conditions.push(Prisma.sql`m.location_id = ${filter.locationId}::uuid`);
-    if (filter.reason) conditions.push(Prisma.sql`m.reason = ${filter.reason}::inventory."MovementReason"`);
-    return Prisma.join(conditions, ' AND ');
+  private where(tenantId: string, filter: MovementFilter): SqlFragment {
+    const conditions = [sql`m.tenant_id = ${tenantId}`];
+    if (filter.itemId) conditions.push(sql`m.item_id = ${filter.itemId}::uuid`);
+    if (filter.locationId) conditions.push(sql`m.location_id = ${filter.locationId}::uuid`);
+    if (filter.reason) conditions.push(sql`m.reason = ${filter.reason}::inventory."MovementReason"`);
+    return join(conditions, ' AND ');
   }
 }

@@ -1,24 +1,26 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import type { Pool } from '@stockline/db';
-import { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { Database, type Sql } from './sql.ts';
 
-export { Prisma };
-export type Db = PrismaClient;
+/**
+ * Prisma owns the schema and its migrations (prisma/schema.prisma, prisma/migrations); at run time the
+ * service talks to PostgreSQL through `pg` (./sql.ts): a profile put ~30% of the write path in Prisma's
+ * client runtime. These names stay for the modules that import them.
+ */
+export type Db = Database;
 /** A client bound to one open transaction. */
-export type Tx = Prisma.TransactionClient;
+export type Tx = Sql;
 
 /** The PostgreSQL schema this subgraph owns. */
 export const SCHEMA = 'inventory';
 
-/** Prisma on the service's pg pool, with every model in the `inventory` schema. */
-export function createPrisma(pool: Pool): Db {
-  return new PrismaClient({ adapter: new PrismaPg(pool, { schema: SCHEMA }) });
+/** Runs `fn` in one READ COMMITTED transaction on one pooled connection. */
+export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(fn);
 }
 
 /**
- * Runs `fn` in one READ COMMITTED transaction. Waits up to 10 s for a connection and allows 30 s,
- * because hot rows are serialized by row locks and a burst may queue behind them.
+ * The service's database on its pool (the name is kept for callers from before `pg` replaced Prisma's
+ * client at run time).
  */
-export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.$transaction(fn, { maxWait: 10_000, timeout: 30_000, isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted });
+export function createPrisma(pool: import('pg').Pool): Db {
+  return new Database(pool);
 }

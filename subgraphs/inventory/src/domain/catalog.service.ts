@@ -1,10 +1,8 @@
 import { Topic } from '@stockline/events';
 import { UserErrorCode, userError, type UserError } from '@stockline/errors';
-import { CategoryRepository } from '../data/category.repository.ts';
-import { ItemRepository, type ItemListFilter, type ItemUpsertRow } from '../data/item.repository.ts';
-import { LocationRepository } from '../data/location.repository.ts';
-import { OutboxRepository } from '../data/outbox.repository.ts';
+import type { ItemListFilter, ItemUpsertRow } from '../data/item.repository.ts';
 import { inTransaction, type Db } from '../data/prisma.ts';
+import { createRepositories, type Repositories } from '../data/repositories.ts';
 import { isUuid, type Actor } from '@stockline/service';
 import type { CategoryRecord, ItemRecord, LocationRecord } from './records.ts';
 
@@ -48,26 +46,27 @@ export class CatalogService {
   constructor(
     private readonly db: Db,
     private readonly onCommitted: () => void = () => {},
+    private readonly repos: Repositories = createRepositories(db),
   ) {}
 
   listItems(actor: Actor, { filter, afterSku, limit }: { filter: ItemListFilter; afterSku: string | null; limit: number }) {
-    return new ItemRepository(this.db).list({ tenantId: actor.tenantId, filter: sanitizeFilter(filter), afterSku, limit });
+    return this.repos.items.list({ tenantId: actor.tenantId, filter: sanitizeFilter(filter), afterSku, limit });
   }
 
   countItems(actor: Actor, filter: ItemListFilter) {
-    return new ItemRepository(this.db).count({ tenantId: actor.tenantId, filter: sanitizeFilter(filter) });
+    return this.repos.items.count({ tenantId: actor.tenantId, filter: sanitizeFilter(filter) });
   }
 
   findItemBySku(actor: Actor, sku: string) {
-    return new ItemRepository(this.db).findBySku({ tenantId: actor.tenantId, sku });
+    return this.repos.items.findBySku({ tenantId: actor.tenantId, sku });
   }
 
   listCategories(actor: Actor) {
-    return new CategoryRepository(this.db).listAll({ tenantId: actor.tenantId });
+    return this.repos.categories.listAll({ tenantId: actor.tenantId });
   }
 
   listLocations(actor: Actor) {
-    return new LocationRepository(this.db).listAll({ tenantId: actor.tenantId });
+    return this.repos.locations.listAll({ tenantId: actor.tenantId });
   }
 
   async upsertItem(actor: Actor, input: UpsertItemInput): Promise<ItemPayload> {
@@ -96,7 +95,7 @@ export class CatalogService {
     });
     const categoryIds = [...new Set(inputs.map((i) => i.categoryId).filter((id): id is string => !!id))];
     const categories = new Set(
-      (await new CategoryRepository(this.db).findByIds({ tenantId, ids: categoryIds.filter(isUuid) })).map((c) => c.id),
+      (await this.repos.categories.findByIds({ tenantId, ids: categoryIds.filter(isUuid) })).map((c) => c.id),
     );
     inputs.forEach((input, i) => {
       if (!errors[i] && input.categoryId && !categories.has(input.categoryId)) {
@@ -113,12 +112,12 @@ export class CatalogService {
     );
     try {
       const items = await inTransaction(this.db, async (tx) => {
-        const repo = new ItemRepository(tx);
-        const created = await repo.insertMissing({ tenantId, rows: valid.filter((r) => r.expectedVersion === null || r.expectedVersion === 0) });
+        const repo = this.repos.items;
+        const created = await repo.insertMissing({ tenantId, rows: valid.filter((r) => r.expectedVersion === null || r.expectedVersion === 0) }, tx);
         const createdSkus = new Set(created.map((c) => c.sku));
-        const updated = await repo.updateChanged({ tenantId, rows: valid.filter((r) => !createdSkus.has(r.sku) && r.expectedVersion !== 0) });
+        const updated = await repo.updateChanged({ tenantId, rows: valid.filter((r) => !createdSkus.has(r.sku) && r.expectedVersion !== 0) }, tx);
         const bySku = new Map([...created, ...updated].map((item) => [item.sku, item]));
-        const rest = await repo.findBySkus({ tenantId, skus: valid.filter((r) => !bySku.has(r.sku)).map((r) => r.sku) });
+        const rest = await repo.findBySkus({ tenantId, skus: valid.filter((r) => !bySku.has(r.sku)).map((r) => r.sku) }, tx);
         const current = new Map(rest.map((item) => [item.sku, item]));
         const out: (ItemRecord | null)[] = inputs.map(() => null);
         for (const row of valid) {
@@ -138,10 +137,10 @@ export class CatalogService {
           } else out[row.index] = item ?? null;
         }
         if (mode === 'ATOMIC' && errors.some(Boolean)) throw new AtomicRollback(onlyErrors());
-        await new OutboxRepository(tx).append({
+        await this.repos.outbox.append({
           tenantId,
           events: [...created, ...updated].map((item) => ({ type: Topic.ItemChanged, payload: itemChangedPayload(item, createdSkus.has(item.sku)) })),
-        });
+        }, tx);
         return out;
       });
       this.onCommitted();
@@ -156,8 +155,8 @@ export class CatalogService {
     const notFound = { item: null, userErrors: [userError(UserErrorCode.NotFound, `No item with id "${id}"`, ['id'])] };
     if (!isUuid(id)) return notFound;
     const item = await inTransaction(this.db, async (tx) => {
-      const archived = await new ItemRepository(tx).archive({ tenantId: actor.tenantId, id });
-      if (archived) await new OutboxRepository(tx).append({ tenantId: actor.tenantId, events: [{ type: Topic.ItemChanged, payload: itemChangedPayload(archived, false) }] });
+      const archived = await this.repos.items.archive({ tenantId: actor.tenantId, id }, tx);
+      if (archived) await this.repos.outbox.append({ tenantId: actor.tenantId, events: [{ type: Topic.ItemChanged, payload: itemChangedPayload(archived, false) }] }, tx);
       return archived;
     });
     if (!item) return notFound;
@@ -170,7 +169,7 @@ export class CatalogService {
     if (!trimmed || trimmed.length > MAX_NAME) {
       return { category: null, userErrors: [userError(UserErrorCode.InvalidInput, `name must be 1 to ${MAX_NAME} characters`, ['name'])] };
     }
-    const category = await new CategoryRepository(this.db).create({ tenantId: actor.tenantId, name: trimmed });
+    const category = await this.repos.categories.create({ tenantId: actor.tenantId, name: trimmed });
     if (!category) return { category: null, userErrors: [userError(UserErrorCode.InvalidInput, `A category named "${trimmed}" exists already`, ['name'])] };
     return { category, userErrors: [] };
   }
@@ -180,7 +179,7 @@ export class CatalogService {
     const trimmedCode = code.trim();
     if (!/^[A-Za-z0-9][A-Za-z0-9_\-]{0,31}$/.test(trimmedCode)) return fail('code must be 1 to 32 letters, digits, "-" or "_"', 'code');
     if (!name.trim() || name.trim().length > MAX_NAME) return fail(`name must be 1 to ${MAX_NAME} characters`, 'name');
-    const location = await new LocationRepository(this.db).create({ tenantId: actor.tenantId, code: trimmedCode, name: name.trim() });
+    const location = await this.repos.locations.create({ tenantId: actor.tenantId, code: trimmedCode, name: name.trim() });
     if (!location) return fail(`A location with code "${trimmedCode}" exists already`, 'code');
     return { location, userErrors: [] };
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UserErrorCode, userError, type UserError } from '@stockline/errors';
-import { ReservationRepository } from '../data/reservation.repository.ts';
 import { inTransaction, type Db, type Tx } from '../data/prisma.ts';
+import { createRepositories, type Repositories } from '../data/repositories.ts';
 import { isUuid, type Actor } from '@stockline/service';
 import { idempotent } from './idempotency.ts';
 import type { ReservationRecord } from './records.ts';
@@ -62,6 +62,7 @@ export class ReservationService {
   constructor(
     private readonly db: Db,
     private readonly onCommitted: () => void = () => {},
+    private readonly repos: Repositories = createRepositories(db),
   ) {}
 
   async reserveStock(actor: Actor, input: ReserveStockInput): Promise<ReservationPayload> {
@@ -74,19 +75,19 @@ export class ReservationService {
     if (invalid) return failed(invalid);
     const result = await inTransaction(this.db, (tx) =>
       idempotent(tx, { tenantId: actor.tenantId, operation: 'reserveStock', key: input.idempotencyKey, input, reused: failed }, async () => {
-        const found = await existingIds(tx, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.locationId] });
+        const found = await existingIds(tx, this.repos, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.locationId] });
         const missing = checkExists(found, input, ['input']);
         if (missing) return { result: failed(missing), failed: true };
-        const ledger = new StockLedger(tx, actor.tenantId, actor.userId);
+        const ledger = new StockLedger(tx, this.repos, actor.tenantId, actor.userId);
         await ledger.lock([{ itemId: input.itemId, locationId: input.locationId }]);
         const id = randomUUID();
         const outcome = ledger.apply({ ...input, reason: 'RESERVED', onHandDelta: 0, reservedDelta: input.quantity, reservationId: id });
         if (!outcome.ok) return { result: failed({ ...outcome.error, field: ['input', 'quantity'] }), failed: true };
         const expiresAt = input.ttlSeconds != null ? new Date(Date.now() + input.ttlSeconds * 1000) : null;
-        const [reservation] = await new ReservationRepository(tx).insert({
+        const [reservation] = await this.repos.reservations.insert({
           tenantId: actor.tenantId,
           rows: [{ id, itemId: input.itemId, locationId: input.locationId, quantity: input.quantity, reference: input.reference ?? null, expiresAt }],
-        });
+        }, tx);
         await ledger.commit();
         return { result: { reservation, userErrors: [] }, failed: false };
       }),
@@ -109,8 +110,8 @@ export class ReservationService {
         tx,
         { tenantId: actor.tenantId, operation: 'releaseReservations', key: idempotencyKey, input: { reservationIds }, reused: fail },
         async () => {
-          const repo = new ReservationRepository(tx);
-          const locked = await repo.lock({ tenantId: actor.tenantId, ids: reservationIds.filter(isUuid) });
+          const repo = this.repos.reservations;
+          const locked = await repo.lock({ tenantId: actor.tenantId, ids: reservationIds.filter(isUuid) }, tx);
           const byId = new Map(locked.map((r) => [r.id, r]));
           const unknown = reservationIds.findIndex((id) => !byId.has(id));
           if (unknown >= 0) {
@@ -132,7 +133,7 @@ export class ReservationService {
    */
   async expireDue({ limit = 500 }: { limit?: number } = {}): Promise<number> {
     const count = await inTransaction(this.db, async (tx) => {
-      const due = await new ReservationRepository(tx).lockExpired({ limit });
+      const due = await this.repos.reservations.lockExpired({ limit }, tx);
       const byTenant = new Map<string, ReservationRecord[]>();
       for (const r of due) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
       for (const [tenantId, rows] of byTenant) await this.letGo(tx, tenantId, SWEEPER_ACTOR, rows, 'EXPIRED');
@@ -159,7 +160,7 @@ export class ReservationService {
     const result = await inTransaction(this.db, (tx) =>
       idempotent(tx, { tenantId: actor.tenantId, operation: 'reserveLines', key: input.idempotencyKey, input, reused: fail, field: ['idempotencyKey'] }, async () => {
         const { tenantId } = actor;
-        const found = await existingIds(tx, tenantId, {
+        const found = await existingIds(tx, this.repos, tenantId, {
           itemIds: input.lines.map((l) => l.itemId),
           locationIds: input.lines.flatMap((l) => (l.locationId ? [l.locationId] : [])),
         });
@@ -171,9 +172,9 @@ export class ReservationService {
               : userError(UserErrorCode.NotFound, `No item with id "${line.itemId}"`, ['lines', String(i), 'itemId'], { itemId: line.itemId });
           if (missing) return { result: fail(missing), failed: true };
         }
-        const ledger = new StockLedger(tx, tenantId, actor.userId);
+        const ledger = new StockLedger(tx, this.repos, tenantId, actor.userId);
         const levelsOf = await ledger.lockItems([...new Set(input.lines.map((l) => l.itemId))]);
-        const rows: (Parameters<ReservationRepository['insert']>[0]['rows'][number] & { lineIndex: number })[] = [];
+        const rows: (Parameters<Repositories['reservations']['insert']>[0]['rows'][number] & { lineIndex: number })[] = [];
         for (const [i, line] of input.lines.entries()) {
           const plan = line.locationId
             ? [{ locationId: line.locationId, quantity: line.quantity }]
@@ -190,7 +191,7 @@ export class ReservationService {
             rows.push({ id, itemId: line.itemId, locationId: part.locationId, quantity: part.quantity, reference: input.reference ?? null, expiresAt: null, lineIndex: i });
           }
         }
-        const inserted = await new ReservationRepository(tx).insert({ tenantId, rows });
+        const inserted = await this.repos.reservations.insert({ tenantId, rows }, tx);
         await ledger.commit();
         return { result: { reservations: inserted.map((r, n) => ({ ...r, lineIndex: rows[n].lineIndex })), userErrors: [] }, failed: false };
       }),
@@ -211,10 +212,10 @@ export class ReservationService {
     }
     const result = await inTransaction(this.db, (tx) =>
       idempotent(tx, { tenantId: actor.tenantId, operation: 'consume', key: input.idempotencyKey, input, reused: fail, field: ['idempotencyKey'] }, async () => {
-        const repo = new ReservationRepository(tx);
+        const repo = this.repos.reservations;
         const ids = [...new Set(input.consumptions.map((c) => c.reservationId))];
-        const locked = new Map((await repo.lock({ tenantId: actor.tenantId, ids: ids.filter(isUuid) })).map((r) => [r.id, { ...r }]));
-        const ledger = new StockLedger(tx, actor.tenantId, actor.userId);
+        const locked = new Map((await repo.lock({ tenantId: actor.tenantId, ids: ids.filter(isUuid) }, tx)).map((r) => [r.id, { ...r }]));
+        const ledger = new StockLedger(tx, this.repos, actor.tenantId, actor.userId);
         await ledger.lock([...locked.values()].map((r) => ({ itemId: r.itemId, locationId: r.locationId })));
         for (const [i, c] of input.consumptions.entries()) {
           const field = ['consumptions', String(i)];
@@ -228,7 +229,7 @@ export class ReservationService {
           r.consumedQuantity += c.quantity;
           if (r.consumedQuantity === r.quantity) r.status = 'CONSUMED';
         }
-        await repo.update({ tenantId: actor.tenantId, rows: [...locked.values()] });
+        await repo.update({ tenantId: actor.tenantId, rows: [...locked.values()] }, tx);
         await ledger.commit();
         return { result: { reservations: ids.map((id) => locked.get(id)!), userErrors: [] }, failed: false };
       }),
@@ -240,7 +241,7 @@ export class ReservationService {
   /** Releases what active `reservations` (locked by the caller) still hold; returns them as changed. */
   private async letGo(tx: Tx, tenantId: string, actorId: string, reservations: ReservationRecord[], status: 'RELEASED' | 'EXPIRED') {
     const active = reservations.filter((r) => r.status === 'ACTIVE');
-    const ledger = new StockLedger(tx, tenantId, actorId);
+    const ledger = new StockLedger(tx, this.repos, tenantId, actorId);
     await ledger.lock(active.map((r) => ({ itemId: r.itemId, locationId: r.locationId })));
     const changed = new Map<string, ReservationRecord>();
     for (const r of active) {
@@ -251,7 +252,7 @@ export class ReservationService {
       }
       changed.set(r.id, { ...r, status });
     }
-    await new ReservationRepository(tx).update({ tenantId, rows: [...changed.values()] });
+    await this.repos.reservations.update({ tenantId, rows: [...changed.values()] }, tx);
     await ledger.commit();
     return changed;
   }

@@ -1,8 +1,9 @@
 import { Topic } from '@stockline/events';
 import { UserErrorCode, userError, type UserError } from '@stockline/errors';
-import { MovementRepository, type NewMovement } from '../data/movement.repository.ts';
-import { OutboxRepository, type NewEvent } from '../data/outbox.repository.ts';
-import { StockLevelRepository, type LevelKey } from '../data/stock-level.repository.ts';
+import type { NewMovement } from '../data/movement.repository.ts';
+import type { NewEvent } from '../data/outbox.repository.ts';
+import type { Repositories } from '../data/repositories.ts';
+import type { LevelKey } from '../data/stock-level.repository.ts';
 import type { Tx } from '../data/prisma.ts';
 import type { MovementReason, MovementRecord, StockLevelRecord } from './records.ts';
 
@@ -38,6 +39,7 @@ export class StockLedger {
 
   constructor(
     private readonly tx: Tx,
+    private readonly repos: Pick<Repositories, 'levels' | 'movements' | 'outbox'>,
     private readonly tenantId: string,
     private readonly actorId: string,
   ) {}
@@ -47,12 +49,12 @@ export class StockLedger {
    * yet are created empty first (only where a change may add stock, so refused changes leave no trace).
    */
   async lock(keys: LevelKey[], { create = [] }: { create?: LevelKey[] } = {}): Promise<void> {
-    const repo = new StockLevelRepository(this.tx);
+    const repo = this.repos.levels;
     const wanted = dedupe(keys.concat(create)).filter((k) => !this.levels.has(keyOf(k.itemId, k.locationId)));
     if (wanted.length === 0) return;
     const toCreate = dedupe(create).filter((k) => !this.levels.has(keyOf(k.itemId, k.locationId)));
-    await repo.createMissing({ tenantId: this.tenantId, keys: toCreate });
-    for (const level of await repo.lock({ tenantId: this.tenantId, keys: wanted })) {
+    await repo.createMissing({ tenantId: this.tenantId, keys: toCreate }, this.tx);
+    for (const level of await repo.lock({ tenantId: this.tenantId, keys: wanted }, this.tx)) {
       this.levels.set(keyOf(level.itemId, level.locationId), { ...level });
     }
   }
@@ -60,7 +62,7 @@ export class StockLedger {
   /** Locks every existing level of `itemIds` in one statement; returns each item's locations. */
   async lockItems(itemIds: string[]): Promise<Map<string, string[]>> {
     const locations = new Map<string, string[]>(itemIds.map((id) => [id, []]));
-    for (const level of await new StockLevelRepository(this.tx).lockForItems({ tenantId: this.tenantId, itemIds })) {
+    for (const level of await this.repos.levels.lockForItems({ tenantId: this.tenantId, itemIds }, this.tx)) {
       const key = keyOf(level.itemId, level.locationId);
       if (!this.levels.has(key)) this.levels.set(key, { ...level });
       locations.get(level.itemId)!.push(level.locationId);
@@ -134,12 +136,12 @@ export class StockLedger {
   /** Writes everything applied; returns the ledger lines (in apply order) and the levels as stored. */
   async commit(): Promise<{ movements: MovementRecord[]; levels: Map<string, StockLevelRecord> }> {
     const changed = [...this.changesPerLevel.keys()].map((k) => this.levels.get(k)!);
-    const stored = await new StockLevelRepository(this.tx).write({
+    const stored = await this.repos.levels.write({
       tenantId: this.tenantId,
       levels: changed,
       increments: changed.map((l) => this.changesPerLevel.get(keyOf(l.itemId, l.locationId))!),
-    });
-    const movements = await new MovementRepository(this.tx).append({ tenantId: this.tenantId, movements: this.pending.map((p) => p.movement) });
+    }, this.tx);
+    const movements = await this.repos.movements.append({ tenantId: this.tenantId, movements: this.pending.map((p) => p.movement) }, this.tx);
     const events: NewEvent[] = [];
     movements.forEach((movement, i) => {
       const level = this.levels.get(keyOf(movement.itemId, movement.locationId))!;
@@ -150,7 +152,7 @@ export class StockLedger {
     });
     const now = new Date();
     for (const level of this.lowStockWithoutMovement) events.push({ type: Topic.LowStock, payload: lowStockPayload(level, now) });
-    await new OutboxRepository(this.tx).append({ tenantId: this.tenantId, events });
+    await this.repos.outbox.append({ tenantId: this.tenantId, events }, this.tx);
     return { movements, levels: new Map(stored.map((l) => [keyOf(l.itemId, l.locationId), l])) };
   }
 

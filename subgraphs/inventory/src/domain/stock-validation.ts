@@ -1,6 +1,5 @@
 import { UserErrorCode, userError, type UserError } from '@stockline/errors';
-import { ItemRepository } from '../data/item.repository.ts';
-import { LocationRepository } from '../data/location.repository.ts';
+import type { Repositories } from '../data/repositories.ts';
 import type { Tx } from '../data/prisma.ts';
 import { isUuid } from '@stockline/service';
 
@@ -26,17 +25,14 @@ export function checkReference(value: string | null | undefined, field: string[]
 }
 
 /**
- * Which of the given item and location ids exist in the tenant (one query each, whatever the count).
+ * Which of the given item and location ids exist in the tenant (one query for both, whatever the count).
  * Malformed ids simply do not exist.
  */
-export async function existingIds(tx: Tx, tenantId: string, { itemIds, locationIds }: { itemIds: string[]; locationIds: string[] }) {
+export async function existingIds(tx: Tx, repos: Pick<Repositories, 'items'>, tenantId: string, { itemIds, locationIds }: { itemIds: string[]; locationIds: string[] }) {
   const items = [...new Set(itemIds.filter(isUuid))];
   const locations = [...new Set(locationIds.filter(isUuid))];
-  const [foundItems, foundLocations] = await Promise.all([
-    items.length ? new ItemRepository(tx).findByIds({ tenantId, ids: items }) : [],
-    locations.length ? new LocationRepository(tx).findByIds({ tenantId, ids: locations }) : [],
-  ]);
-  return { items: new Set(foundItems.map((i) => i.id)), locations: new Set(foundLocations.map((l) => l.id)) };
+  if (items.length === 0 && locations.length === 0) return { items: new Set<string>(), locations: new Set<string>() };
+  return repos.items.findExisting({ tenantId, itemIds: items, locationIds: locations }, tx);
 }
 
 /** NOT_FOUND for the first of item / location that does not exist, else null. */

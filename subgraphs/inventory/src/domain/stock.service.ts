@@ -1,9 +1,10 @@
 import { UserErrorCode, userError, type UserError } from '@stockline/errors';
-import { IdempotencyStore } from '@stockline/idempotency';
-import { MovementRepository, type MovementFilter } from '../data/movement.repository.ts';
+import { claimKeys } from '@stockline/idempotency';
+import type { MovementFilter } from '../data/movement.repository.ts';
 import { SCHEMA, inTransaction, type Db } from '../data/prisma.ts';
+import { createRepositories, type Repositories } from '../data/repositories.ts';
 import { isUuid, type Actor } from '@stockline/service';
-import { idempotent, keyReusedError, requestHash } from './idempotency.ts';
+import { idempotent } from './idempotency.ts';
 import type { MovementReason, MovementRecord, StockLevelRecord } from './records.ts';
 import { StockLedger, levelKey } from './stock-ledger.ts';
 import { checkExists, checkQuantity, checkReference, existingIds } from './stock-validation.ts';
@@ -80,16 +81,17 @@ export class StockService {
   constructor(
     private readonly db: Db,
     private readonly onCommitted: () => void = () => {},
+    private readonly repos: Repositories = createRepositories(db),
   ) {}
 
   listMovements(actor: Actor, { filter, beforeId, limit }: { filter: MovementFilter; beforeId: string | null; limit: number }) {
     if (!validFilter(filter)) return Promise.resolve([]);
-    return new MovementRepository(this.db).list({ tenantId: actor.tenantId, filter, beforeId, limit });
+    return this.repos.movements.list({ tenantId: actor.tenantId, filter, beforeId, limit });
   }
 
   countMovements(actor: Actor, filter: MovementFilter) {
     if (!validFilter(filter)) return Promise.resolve(0);
-    return new MovementRepository(this.db).count({ tenantId: actor.tenantId, filter });
+    return this.repos.movements.count({ tenantId: actor.tenantId, filter });
   }
 
   async adjustStock(actor: Actor, input: AdjustStockInput): Promise<StockPayload> {
@@ -97,10 +99,10 @@ export class StockService {
     if (invalid) return failed(invalid);
     const result = await inTransaction(this.db, (tx) =>
       idempotent(tx, { tenantId: actor.tenantId, operation: 'adjustStock', key: input.idempotencyKey, input, reused: failed }, async () => {
-        const found = await existingIds(tx, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.locationId] });
+        const found = await existingIds(tx, this.repos, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.locationId] });
         const missing = checkExists(found, input, ['input']);
         if (missing) return { result: failed(missing), failed: true };
-        const ledger = new StockLedger(tx, actor.tenantId, actor.userId);
+        const ledger = new StockLedger(tx, this.repos, actor.tenantId, actor.userId);
         const key = { itemId: input.itemId, locationId: input.locationId };
         await ledger.lock([key], { create: input.delta > 0 ? [key] : [] });
         const stale = checkStale(ledger.get(input.itemId, input.locationId), input.changeFromQuantity, ['input', 'changeFromQuantity'], input.itemId);
@@ -125,10 +127,10 @@ export class StockService {
     if (!ADJUST_REASONS.has(reason)) return failed(reasonError(reason, ['input', 'reason']));
     const result = await inTransaction(this.db, (tx) =>
       idempotent(tx, { tenantId: actor.tenantId, operation: 'setStock', key: input.idempotencyKey, input, reused: failed }, async () => {
-        const found = await existingIds(tx, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.locationId] });
+        const found = await existingIds(tx, this.repos, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.locationId] });
         const missing = checkExists(found, input, ['input']);
         if (missing) return { result: failed(missing), failed: true };
-        const ledger = new StockLedger(tx, actor.tenantId, actor.userId);
+        const ledger = new StockLedger(tx, this.repos, actor.tenantId, actor.userId);
         const key = { itemId: input.itemId, locationId: input.locationId };
         await ledger.lock([key], { create: [key] });
         const level = ledger.get(input.itemId, input.locationId)!;
@@ -169,76 +171,66 @@ export class StockService {
 
     const outcome = await inTransaction(this.db, async (tx) => {
       const { tenantId } = actor;
+      const at = (i: number) => ['inputs', String(i)];
       const levels: (StockLevelRecord | null)[] = inputs.map(() => null);
-      // Idempotency keys: claimed together; a key seen before answers from storage, a key repeated in the call is checked against its first use.
-      const idem = new IdempotencyStore(tx, SCHEMA);
-      const hashes = inputs.map((input) => (input.idempotencyKey ? requestHash(input) : ''));
-      const firstUse = new Map<string, number>();
-      inputs.forEach((input, i) => {
-        const key = input.idempotencyKey;
-        if (!key || errors[i]) return;
-        const first = firstUse.get(key);
-        if (first === undefined) firstUse.set(key, i);
-        else errors[i] = hashes[first] === hashes[i] ? null : keyReusedError(['inputs', String(i), 'idempotencyKey']);
+      // Keys: claimed together by the idempotency package; a key seen before answers from storage, a key
+      // repeated in the call takes its first use's result.
+      const claims = await claimKeys(tx, {
+        schema: SCHEMA,
+        tenantId,
+        operation: 'adjustStock',
+        keys: inputs.map((input) => input.idempotencyKey),
+        inputs,
+        skip: errors.map(Boolean),
+        field: (i) => [...at(i), 'idempotencyKey'],
       });
-      const keyed = [...firstUse.entries()];
-      const claimed = await idem.claim({ tenantId, operation: 'adjustStock', entries: keyed.map(([key, i]) => ({ key, requestHash: hashes[i] })) });
-      const replayed = new Map<string, StockPayload>();
-      const stored = await idem.find({ tenantId, operation: 'adjustStock', keys: keyed.filter(([key]) => !claimed.has(key)).map(([key]) => key) });
-      for (const s of stored) {
-        const i = firstUse.get(s.key)!;
-        if (s.requestHash !== hashes[i]) errors[i] = keyReusedError(['inputs', String(i), 'idempotencyKey']);
-        else replayed.set(s.key, s.response as StockPayload);
-      }
-
-      const found = await existingIds(tx, tenantId, { itemIds: inputs.map((i) => i.itemId), locationIds: inputs.map((i) => i.locationId) });
-      const ledger = new StockLedger(tx, tenantId, actor.userId);
-      const live = inputs.map((input, i) => !errors[i] && !(input.idempotencyKey && replayed.has(input.idempotencyKey)));
-      inputs.forEach((input, i) => {
-        if (live[i]) errors[i] = checkExists(found, input, ['inputs', String(i)]);
+      const { states } = claims;
+      states.forEach((state, i) => {
+        if (state.kind === 'reused') errors[i] = state.error;
       });
-      const keys = inputs.filter((_, i) => live[i] && !errors[i]).map(({ itemId, locationId }) => ({ itemId, locationId }));
-      await ledger.lock(keys, { create: inputs.filter((input, i) => live[i] && !errors[i] && input.delta > 0) });
-
-      const applied: number[] = [];
-      const isRepeat = (input: AdjustStockInput, i: number) => !!input.idempotencyKey && firstUse.get(input.idempotencyKey) !== i;
+      const live = (i: number) => !errors[i] && states[i].kind !== 'replay' && states[i].kind !== 'repeat';
+      const liveInputs = inputs.filter((_, i) => live(i));
+      const found = await existingIds(tx, this.repos, tenantId, { itemIds: liveInputs.map((i) => i.itemId), locationIds: liveInputs.map((i) => i.locationId) });
       inputs.forEach((input, i) => {
-        // A key's effect happens once: only its first use in the call is applied.
-        if (isRepeat(input, i) || !live[i] || errors[i]) return;
-        const path = ['inputs', String(i)];
-        errors[i] = checkStale(ledger.get(input.itemId, input.locationId), input.changeFromQuantity, [...path, 'changeFromQuantity'], input.itemId);
+        if (live(i)) errors[i] = checkExists(found, input, at(i));
+      });
+      const ok = (i: number) => live(i) && !errors[i];
+      const ledger = new StockLedger(tx, this.repos, tenantId, actor.userId);
+      await ledger.lock(
+        inputs.filter((_, i) => ok(i)).map(({ itemId, locationId }) => ({ itemId, locationId })),
+        { create: inputs.filter((input, i) => ok(i) && input.delta > 0) },
+      );
+      const movementOf = new Map<number, number>();
+      inputs.forEach((input, i) => {
+        if (!ok(i)) return;
+        errors[i] = checkStale(ledger.get(input.itemId, input.locationId), input.changeFromQuantity, [...at(i), 'changeFromQuantity'], input.itemId);
         if (errors[i]) return;
         const result = ledger.apply({ ...input, onHandDelta: input.delta, reservedDelta: 0 });
-        if (result.ok) applied.push(i);
-        else errors[i] = { ...result.error, field: [...path, 'delta'] };
+        if (result.ok) movementOf.set(i, result.index);
+        else errors[i] = { ...result.error, field: [...at(i), 'delta'] };
       });
       if (mode === 'ATOMIC' && errors.some(Boolean)) throw new AtomicRollback(errors);
 
-      const committed = await ledger.commit();
-      const movements = committed.movements;
-      for (const i of applied) levels[i] = committed.levels.get(levelKey(inputs[i].itemId, inputs[i].locationId)) ?? null;
-      // Inputs answered from storage, and repeats of a key within the call, take the first result.
-      const atInput = (error: UserError, i: number): UserError => ({ ...error, field: ['inputs', String(i), ...(error.field?.slice(2) ?? [])] });
-      inputs.forEach((input, i) => {
-        const key = input.idempotencyKey;
-        if (!key || errors[i]) return;
-        const previous = replayed.get(key);
-        if (previous) {
-          levels[i] = previous.stockLevel;
-          if (previous.userErrors.length) errors[i] = atInput(previous.userErrors[0], i);
-        } else if (isRepeat(input, i)) {
-          const first = firstUse.get(key)!;
-          levels[i] = levels[first];
-          if (errors[first]) errors[i] = atInput(errors[first]!, i);
-        }
+      const { movements, levels: stored } = await ledger.commit();
+      for (const i of movementOf.keys()) levels[i] = stored.get(levelKey(inputs[i].itemId, inputs[i].locationId)) ?? null;
+      // Answered from storage, then repeats of a key within the call: the first use's result.
+      const atInput = (error: UserError, i: number): UserError => ({ ...error, field: [...at(i), ...(error.field?.slice(2) ?? [])] });
+      states.forEach((state, i) => {
+        if (state.kind !== 'replay') return;
+        const previous = state.response as StockPayload;
+        levels[i] = previous.stockLevel;
+        if (previous.userErrors.length) errors[i] = atInput(previous.userErrors[0], i);
       });
-      await idem.saveResponses({
-        tenantId,
-        operation: 'adjustStock',
-        responses: keyed
-          .filter(([key]) => claimed.has(key))
-          .map(([key, i]) => ({ key, response: { stockLevel: levels[i], movement: movements[applied.indexOf(i)] ?? null, userErrors: errors[i] ? [errors[i]] : [] } })),
+      states.forEach((state, i) => {
+        if (state.kind !== 'repeat') return;
+        levels[i] = levels[state.first];
+        if (errors[state.first]) errors[i] = atInput(errors[state.first]!, i);
       });
+      await claims.save((i) => ({
+        stockLevel: levels[i],
+        movement: movementOf.has(i) ? movements[movementOf.get(i)!] : null,
+        userErrors: errors[i] ? [errors[i]] : [],
+      }));
       return { levels, errors };
     }).catch((error) => {
       // ATOMIC with a failed input: the whole transaction rolled back, claimed keys included.
@@ -260,12 +252,12 @@ export class StockService {
     if (invalid) return fail(invalid);
     const result = await inTransaction(this.db, (tx) =>
       idempotent(tx, { tenantId: actor.tenantId, operation: 'transferStock', key: input.idempotencyKey, input, reused: fail }, async () => {
-        const found = await existingIds(tx, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.fromLocationId, input.toLocationId] });
+        const found = await existingIds(tx, this.repos, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.fromLocationId, input.toLocationId] });
         const missing =
           checkExists(found, { itemId: input.itemId, locationId: input.fromLocationId }, ['input'], 'fromLocationId') ??
           checkExists(found, { itemId: input.itemId, locationId: input.toLocationId }, ['input'], 'toLocationId');
         if (missing) return { result: fail(missing), failed: true };
-        const ledger = new StockLedger(tx, actor.tenantId, actor.userId);
+        const ledger = new StockLedger(tx, this.repos, actor.tenantId, actor.userId);
         const from = { itemId: input.itemId, locationId: input.fromLocationId };
         const to = { itemId: input.itemId, locationId: input.toLocationId };
         await ledger.lock([from], { create: [to] });
@@ -289,10 +281,10 @@ export class StockService {
       if (invalid) return failed(invalid);
     }
     const result = await inTransaction(this.db, async (tx) => {
-      const found = await existingIds(tx, actor.tenantId, { itemIds: [itemId], locationIds: [locationId] });
+      const found = await existingIds(tx, this.repos, actor.tenantId, { itemIds: [itemId], locationIds: [locationId] });
       const missing = checkExists(found, { itemId, locationId }, []);
       if (missing) return failed(missing);
-      const ledger = new StockLedger(tx, actor.tenantId, actor.userId);
+      const ledger = new StockLedger(tx, this.repos, actor.tenantId, actor.userId);
       await ledger.lock([{ itemId, locationId }], { create: [{ itemId, locationId }] });
       ledger.setReorderPoint(itemId, locationId, reorderPoint);
       const { levels } = await ledger.commit();
