@@ -25,6 +25,8 @@ describe('analytics fed live from the inventory event log, through the gateway',
       tokens[tenant] = await tokenFor(tenant, ['admin']);
       business[tenant] = await runBusiness(caller(url, tokens[tenant]), platform.inventory, tenant, { scale: i + 1 });
     }
+    // Every committed event numbered and published: the head is final.
+    await platform.inventory.relay.drain();
     const head = await inventoryHead(platform.inventoryUrl);
     await eventually(async () => {
       const lag = await caller(url, tokens[tenants[0]])(`{ analyticsLag { position eventsBehind lastEventAt } }`);
