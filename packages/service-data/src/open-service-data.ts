@@ -4,7 +4,7 @@ import { OutboxRelay, channelFor, createPgEventSource, createPubSub, useEventLog
 import type { Express } from 'express';
 import { IdempotencyStore } from '@stockline/idempotency';
 import type { Logger } from '@stockline/observability';
-import type { ReadinessCheck } from './use-health-checks.ts';
+import type { ReadinessCheck } from '@stockline/service';
 
 const HOUR = 3_600_000;
 

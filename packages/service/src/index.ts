@@ -5,5 +5,4 @@ export { listen } from './listen.ts';
 export { DateTimeScalar } from './date-time-scalar.ts';
 export { stopOnSignals } from './stop-on-signals.ts';
 export { onParentExit } from './on-parent-exit.ts';
-export { openServiceData, type ServiceData } from './open-service-data.ts';
 export { isUuid, type Actor } from './actor.ts';

@@ -1,0 +1,1 @@
+export { openServiceData, type ServiceData } from './open-service-data.ts';
