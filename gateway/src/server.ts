@@ -17,6 +17,7 @@ import { createDataSource } from './datasources/create-data-source.ts';
 import { createGatewayAuth, useAuditTrail } from './auth/index.ts';
 import { serveGraphiql } from './graphiql/index.ts';
 import { proxyMedia } from './media/proxy-media.ts';
+import { proxyAnalyticsExport } from './analytics/proxy-analytics-export.ts';
 import { observeGateway } from './monitor/index.ts';
 import { limitRequestBody, protectApollo, queryLimitRules, restoreRefusalCode } from './limits/index.ts';
 import { attachSubscriptions, type SubscriptionServer } from './subscriptions/index.ts';
@@ -77,6 +78,7 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
     ]),
   });
   if (config.subgraphUrls.media) app.use('/media', proxyMedia({ target: config.subgraphUrls.media }));
+  if (config.subgraphUrls.analytics) app.use('/analytics/export', proxyAnalyticsExport({ target: config.subgraphUrls.analytics, authenticate: auth.authenticate, jwtSecret: config.jwtSecret }));
   if (config.graphiqlEnabled) {
     const defaultHeaders = config.graphiqlDevToken ? { Authorization: `Bearer ${config.graphiqlDevToken}` } : undefined;
     app.use('/graphiql', serveGraphiql({ defaultHeaders }));
