@@ -16,5 +16,9 @@ export function createPool({ url, max = 10, applicationName, onError }: { url: s
   });
   // An idle client whose server went away must not crash the process; the pool replaces it.
   pool.on('error', (error) => onError?.(error));
+  // Nor one that is checked out (a transaction, the relay's leader connection): pg emits 'error' on the
+  // client itself, with no listener while it is in use, which would be an uncaught exception. The query
+  // in progress still rejects, and the pool drops the client when it is released.
+  pool.on('connect', (client) => client.on('error', (error) => onError?.(error)));
   return pool;
 }
