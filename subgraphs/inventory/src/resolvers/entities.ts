@@ -38,6 +38,8 @@ export const Location = {
 
 export const StockLevel = {
   ...withItemAndLocation,
+  /** Deterministic, so every read and every event names the same cache entry: base64url of `itemId:locationId`. */
+  id: (level: StockLevelRecord) => Buffer.from(`${level.itemId}:${level.locationId}`).toString('base64url'),
   available: (level: StockLevelRecord) => level.onHand - level.reserved,
 };
 
