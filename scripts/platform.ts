@@ -11,6 +11,8 @@ import { loadOrdersConfig } from '../subgraphs/orders/src/config.ts';
 import { createOrdersServer } from '../subgraphs/orders/src/server.ts';
 import { loadMediaConfig } from '../subgraphs/media/src/config.ts';
 import { createMediaServer } from '../subgraphs/media/src/server.ts';
+import { loadAnalyticsConfig } from '../subgraphs/analytics/src/config.ts';
+import { createAnalyticsServer } from '../subgraphs/analytics/src/server.ts';
 import { loadAccessConfig } from '../subgraphs/access/src/config.ts';
 import { createAccessServer } from '../subgraphs/access/src/server.ts';
 
@@ -22,7 +24,7 @@ export interface PlatformOptions {
   /** Loopback port of embedded PostgreSQL. @default 54329 */
   embeddedPgPort?: number;
   /** Ports; 0 picks a free one. @default gateway 4000, inventory 4001, orders 4002 */
-  ports?: { gateway?: number; inventory?: number; orders?: number; access?: number; media?: number };
+  ports?: { gateway?: number; inventory?: number; orders?: number; access?: number; media?: number; analytics?: number };
   host?: string;
   /** Where every service writes its JSON log lines. @default stdout */
   logDestination?: DestinationStream;
@@ -60,6 +62,18 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
   });
   const ordersUrl = `http://127.0.0.1:${await orders.start()}`;
 
+  // Analytics keeps its DuckDB file under the data directory (in memory under vitest: test files run side by side).
+  const analytics = await createAnalyticsServer({
+    config: loadAnalyticsConfig({
+      env,
+      overrides: { HOST: host, PORT: String(ports.analytics ?? 4003), INVENTORY_URL: inventoryUrl, ANALYTICS_DB_PATH: env.ANALYTICS_DB_PATH ?? (env.VITEST ? ':memory:' : join(dataDir, 'analytics.duckdb')) },
+      exitOnError: !env.VITEST,
+    }),
+    logger: createLogger({ service: 'analytics', level: logLevel, destination: logDestination }),
+    bus: sharedBus,
+  });
+  const analyticsUrl = `http://127.0.0.1:${await analytics.start()}`;
+
   const access = await createAccessServer({
     config: loadAccessConfig({ env, overrides: { ...common, PORT: String(ports.access ?? 4005) }, exitOnError: !env.VITEST }),
     logger: createLogger({ service: 'access', level: logLevel, destination: logDestination }),
@@ -77,7 +91,7 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
   const gateway = await createGatewayServer({
     config: loadGatewayConfig({
       env,
-      overrides: { HOST: host, PORT: String(ports.gateway ?? 4000), INVENTORY_URL: inventoryUrl, ORDERS_URL: ordersUrl, ACCESS_URL: accessUrl, MEDIA_URL: mediaUrl },
+      overrides: { HOST: host, PORT: String(ports.gateway ?? 4000), INVENTORY_URL: inventoryUrl, ORDERS_URL: ordersUrl, ANALYTICS_URL: analyticsUrl, ACCESS_URL: accessUrl, MEDIA_URL: mediaUrl },
       exitOnError: !env.VITEST,
     }),
     logger: createLogger({ service: 'gateway', level: logLevel, destination: logDestination }),
@@ -93,12 +107,14 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
     inventoryUrl,
     ordersUrl,
+    analyticsUrl,
     accessUrl,
     mediaUrl,
     media,
     access,
     inventory,
     orders,
+    analytics,
     gateway,
     /** Stops accepting, drains, closes pools and the embedded database; in reverse order of start. */
     stop() {
@@ -106,6 +122,7 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
         await gateway.stop();
         await access.stop();
         await media.stop();
+        await analytics.stop();
         await orders.stop();
         await inventory.stop();
         await sharedBus?.close();
