@@ -44,12 +44,14 @@ describe('graceful shutdown', () => {
   it('finishes a request in flight when stopping, then refuses new connections', async () => {
     const token = await tokenFor(tenant, ['admin']);
     const inputs = Array.from({ length: 3000 }, (_, i) => ({ sku: `GS-${i}`, name: `Graceful ${i}` }));
+    // Stop once the mutation has reached the inventory subgraph: in flight at every hop, whatever the machine's speed.
+    const reachedInventory = new Promise((resolve) => platform.inventory.service.httpServer.once('request', resolve));
     const inFlight = fetch(platform.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: 'mutation($inputs: [UpsertItemInput!]!) { bulkUpsertItems(inputs: $inputs) { items { id } userErrors { code } } }', variables: { inputs } }),
     });
-    await new Promise((r) => setTimeout(r, 30));
+    await reachedInventory;
     const stopping = platform.stop();
     const response = await inFlight;
     expect(response.status).toBe(200);

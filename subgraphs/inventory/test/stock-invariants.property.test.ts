@@ -54,11 +54,40 @@ async function checkInvariants(tenantId: string) {
     expect(level.ledger_reserved).toBe(level.reserved);
     expect(level.held).toBe(level.reserved);
   }
-  return new Map(levels.map((l) => [`${l.item_id}/${l.location_id}`, l.on_hand as number]));
+  return new Map(levels.map((l) => [`${l.item_id}/${l.location_id}`, { onHand: l.on_hand as number, reserved: l.reserved as number }]));
+}
+
+/**
+ * The rules of the ledger, decided here without asking the service: a change is allowed when
+ * onHand, reserved and available all stay at or above zero; a hold consumes at most what it
+ * still holds. The service must accept exactly what this model accepts, and end in its state.
+ */
+class LedgerModel {
+  readonly levels = new Map<string, { onHand: number; reserved: number }>();
+  readonly holds: { key: string; quantity: number; consumed: number; status: 'ACTIVE' | 'RELEASED' | 'CONSUMED' }[] = [];
+
+  level(key: string) {
+    return this.levels.get(key) ?? { onHand: 0, reserved: 0 };
+  }
+  /** Applies the change when the invariants allow it; says whether they did. */
+  apply(key: string, onHandDelta: number, reservedDelta: number, dryRun = false): boolean {
+    const l = this.level(key);
+    const onHand = l.onHand + onHandDelta;
+    const reserved = l.reserved + reservedDelta;
+    const ok = onHand >= 0 && reserved >= 0 && onHand - reserved >= 0;
+    if (ok && !dryRun) this.levels.set(key, { onHand, reserved });
+    return ok;
+  }
+  clone() {
+    const copy = new LedgerModel();
+    for (const [k, v] of this.levels) copy.levels.set(k, { ...v });
+    copy.holds.push(...this.holds.map((h) => ({ ...h })));
+    return copy;
+  }
 }
 
 describe('stock invariants under random interleaved operations', () => {
-  it('keep onHand, reserved and available non-negative, the ledger summing to the levels and holds matching reserved, after every step', async () => {
+  it('accept exactly what an independent model of the ledger accepts, and keep the levels, the ledger and the holds in agreement after every step', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 25 }), async (ops) => {
         const tenantId = uniqueTenant('prop');
@@ -68,70 +97,94 @@ describe('stock invariants under random interleaved operations', () => {
         for (let l = 0; l < LOCATIONS; l++) locations.push((await catalog.createLocation(actor, `L${l}`, `L${l}`)).location!.id);
         const { items } = await catalog.bulkUpsertItems(actor, Array.from({ length: ITEMS }, (_, i) => ({ sku: `P-${i}`, name: `P ${i}` })), 'ATOMIC');
         const itemIds = items.map((i) => i!.id);
-        const held: string[] = [];
-        const key = (a: { item: number; location: number }) => ({ itemId: itemIds[a.item], locationId: locations[a.location] });
-        let model = new Map<string, number>();
+        const holdIds: string[] = [];
+        const ids = (a: { item: number; location: number }) => ({ itemId: itemIds[a.item], locationId: locations[a.location] });
+        const k = (a: { item: number; location: number }) => `${itemIds[a.item]}/${locations[a.location]}`;
+        const model = new LedgerModel();
         for (const o of ops) {
-          const expected = new Map(model);
-          const k = (a: { item: number; location: number }) => `${itemIds[a.item]}/${locations[a.location]}`;
           switch (o.kind) {
             case 'adjust': {
-              const r = await stock.adjustStock(actor, { ...key(o.at), delta: o.delta, reason: o.delta > 0 ? 'RECEIVED' : 'DAMAGED' });
-              if (r.movement) expected.set(k(o.at), (expected.get(k(o.at)) ?? 0) + o.delta);
+              const allowed = model.apply(k(o.at), o.delta, 0);
+              const r = await stock.adjustStock(actor, { ...ids(o.at), delta: o.delta, reason: o.delta > 0 ? 'RECEIVED' : 'DAMAGED' });
+              expect({ op: o, accepted: r.movement !== null && r.userErrors.length === 0 }).toEqual({ op: o, accepted: allowed });
+              if (!allowed) expect(r.userErrors[0].code).toBe('INSUFFICIENT_STOCK');
               break;
             }
             case 'set': {
-              const r = await stock.setStock(actor, { ...key(o.at), onHand: o.onHand });
-              if (!r.userErrors.length) expected.set(k(o.at), o.onHand);
+              const current = model.level(k(o.at)).onHand;
+              const allowed = o.onHand === current || model.apply(k(o.at), o.onHand - current, 0);
+              const r = await stock.setStock(actor, { ...ids(o.at), onHand: o.onHand });
+              expect({ op: o, accepted: r.userErrors.length === 0 }).toEqual({ op: o, accepted: allowed });
               break;
             }
             case 'transfer': {
-              const from = { item: o.item, location: 0 };
-              const to = { item: o.item, location: 1 };
+              const from = k({ item: o.item, location: 0 });
+              const to = k({ item: o.item, location: 1 });
+              const allowed = model.apply(from, -o.quantity, 0);
+              if (allowed) model.apply(to, o.quantity, 0);
               const r = await stock.transferStock(actor, { itemId: itemIds[o.item], fromLocationId: locations[0], toLocationId: locations[1], quantity: o.quantity });
-              if (!r.userErrors.length) {
-                expected.set(k(from), (expected.get(k(from)) ?? 0) - o.quantity);
-                expected.set(k(to), (expected.get(k(to)) ?? 0) + o.quantity);
-              }
+              expect({ op: o, accepted: r.userErrors.length === 0 }).toEqual({ op: o, accepted: allowed });
               break;
             }
             case 'reserve': {
-              const r = await reservations.reserveStock(actor, { ...key(o.at), quantity: o.quantity });
-              if (r.reservation) held.push(r.reservation.id);
-              break;
-            }
-            case 'release': {
-              if (held.length) await reservations.releaseReservation(actor, held[o.pick % held.length]);
-              break;
-            }
-            case 'consume': {
-              if (!held.length) break;
-              const id = held[o.pick % held.length];
-              const r = await reservations.consume(actor, { consumptions: [{ reservationId: id, quantity: o.quantity }] });
-              if (!r.userErrors.length) {
-                const res = r.reservations[0];
-                const lk = `${res.itemId}/${res.locationId}`;
-                expected.set(lk, (expected.get(lk) ?? 0) - o.quantity);
+              const allowed = model.apply(k(o.at), 0, o.quantity);
+              const r = await reservations.reserveStock(actor, { ...ids(o.at), quantity: o.quantity });
+              expect({ op: o, accepted: Boolean(r.reservation) }).toEqual({ op: o, accepted: allowed });
+              if (allowed) {
+                model.holds.push({ key: k(o.at), quantity: o.quantity, consumed: 0, status: 'ACTIVE' });
+                holdIds.push(r.reservation!.id);
               }
               break;
             }
+            case 'release': {
+              if (!model.holds.length) break;
+              const i = o.pick % model.holds.length;
+              const hold = model.holds[i];
+              if (hold.status === 'ACTIVE') {
+                model.apply(hold.key, 0, -(hold.quantity - hold.consumed));
+                hold.status = 'RELEASED';
+              }
+              await reservations.releaseReservation(actor, holdIds[i]);
+              break;
+            }
+            case 'consume': {
+              if (!model.holds.length) break;
+              const i = o.pick % model.holds.length;
+              const hold = model.holds[i];
+              const allowed = hold.status === 'ACTIVE' && o.quantity <= hold.quantity - hold.consumed && model.apply(hold.key, -o.quantity, -o.quantity);
+              if (allowed) {
+                hold.consumed += o.quantity;
+                if (hold.consumed === hold.quantity) hold.status = 'CONSUMED';
+              }
+              const r = await reservations.consume(actor, { consumptions: [{ reservationId: holdIds[i], quantity: o.quantity }] });
+              expect({ op: o, accepted: r.userErrors.length === 0 }).toEqual({ op: o, accepted: allowed });
+              break;
+            }
             case 'bulk': {
-              const r = await stock.bulkAdjustStock(actor, o.changes.map((c) => ({ ...key(c.at), delta: c.delta, reason: c.delta > 0 ? 'RECEIVED' : 'DAMAGED' })), o.atomic ? 'ATOMIC' : 'PER_ITEM');
-              o.changes.forEach((c, i) => {
-                if (r.stockLevels[i]) expected.set(k(c.at), (expected.get(k(c.at)) ?? 0) + c.delta);
-              });
+              const trial = model.clone();
+              const each = o.changes.map((c) => trial.apply(k(c.at), c.delta, 0));
+              const r = await stock.bulkAdjustStock(actor, o.changes.map((c) => ({ ...ids(c.at), delta: c.delta, reason: c.delta > 0 ? 'RECEIVED' : 'DAMAGED' })), o.atomic ? 'ATOMIC' : 'PER_ITEM');
+              const applied = o.changes.map((_, i) => Boolean(r.stockLevels[i]));
+              if (o.atomic) {
+                const all = each.every(Boolean);
+                expect({ op: o, applied }).toEqual({ op: o, applied: o.changes.map(() => all) });
+                if (all) o.changes.forEach((c) => model.apply(k(c.at), c.delta, 0));
+              } else {
+                expect({ op: o, applied }).toEqual({ op: o, applied: each });
+                o.changes.forEach((c, i) => each[i] && model.apply(k(c.at), c.delta, 0));
+              }
               break;
             }
             case 'reorder':
-              await stock.setReorderPoint(actor, { ...key(o.at), reorderPoint: o.point });
+              await stock.setReorderPoint(actor, { ...ids(o.at), reorderPoint: o.point });
               break;
           }
           const actual = await checkInvariants(tenantId);
-          for (const [lk, onHand] of expected) expect(actual.get(lk) ?? 0).toBe(onHand);
-          model = expected;
+          for (const [key, level] of model.levels) expect({ key, onHand: actual.get(key)?.onHand ?? 0, reserved: actual.get(key)?.reserved ?? 0 }).toEqual({ key, ...level });
+          for (const [key, level] of actual) if (!model.levels.has(key)) expect({ key, ...level }).toEqual({ key, onHand: 0, reserved: 0 });
         }
       }),
       { numRuns: 25 },
     );
-  });
+  }, 240_000);
 });

@@ -50,6 +50,27 @@ describe('fulfillOrder', () => {
     ]);
   });
 
+  it('never ships more than a line holds when fulfilments race: 8 concurrent shipments of 1 against a line of 5', async () => {
+    const { itemId } = await catalog.stockedItem(10);
+    const order = await clerk.reservedOrder([{ itemId, quantity: 5 }]);
+    const line = order.lines[0];
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        clerk.send(FULFILL_ORDER, { input: { orderId: order.id, lines: [{ orderLineId: line.id, quantity: 1 }], carrier: 'UPS', trackingNumber: `RACE-${i}`, idempotencyKey: `race-${i}` } }),
+      ),
+    );
+    const shipped = results.filter((r) => r.data?.fulfillOrder.shipment);
+    const refused = results.filter((r) => r.data?.fulfillOrder.userErrors.length);
+    expect(shipped).toHaveLength(5);
+    expect(refused).toHaveLength(3);
+    expect(new Set(refused.map((r) => r.data.fulfillOrder.userErrors[0].code)).size).toBe(1);
+    const after = await clerk.order(order.id);
+    expect(after.status).toBe('FULFILLED');
+    expect(after.lines[0].fulfilledQuantity).toBe(5);
+    expect(await catalog.stock(itemId)).toEqual({ onHand: 5, reserved: 0, available: 5 });
+    expect((await catalog.movements(itemId, 'SHIPPED')).reduce((sum, m) => sum + m.onHandDelta, 0)).toBe(-5);
+  });
+
   it('ships a split line from each of its locations', async () => {
     const itemId = await catalog.createItem();
     const [east, west] = [await catalog.createLocation(), await catalog.createLocation()];

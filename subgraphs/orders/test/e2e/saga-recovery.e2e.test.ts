@@ -9,7 +9,7 @@ import { createInventoryServer, type InventoryServer } from '../../../inventory/
 import { CrashPoint } from '../../src/domain/fault-injection.ts';
 import { Catalog } from '../support/catalog.ts';
 import { eventually } from '../support/eventually.ts';
-import { ADDRESS, FULFILL_ORDER, ORDERS, PLACE_ORDER } from '../support/operations.ts';
+import { ADDRESS, CANCEL_ORDER, FULFILL_ORDER, ORDERS, PLACE_ORDER } from '../support/operations.ts';
 import { startOrdersProcess, type OrdersProcess } from '../support/orders-process.ts';
 import { OrdersClient } from '../support/orders-client.ts';
 
@@ -149,6 +149,26 @@ describe('saga recovery after a crash', () => {
     expect(replay.shipment.id).toBe(recovered.shipments[0].id);
     await process.stop();
   });
+
+  it('finishes a cancel whose process died between release and record, releasing once', async () => {
+    const { itemId } = await catalog.stockedItem(4);
+    const placing = await ordersProcess();
+    const placed = await placing.clerk.reservedOrder([{ itemId, quantity: 4 }]);
+    await placing.process.stop();
+
+    const crashing = await ordersProcess({ SAGA_CRASH_AT: CrashPoint.AfterRelease });
+    expect((await crashing.clerk.send(CANCEL_ORDER, { id: placed.id, reason: 'crash after release' })).errors?.length).toBeGreaterThan(0);
+    await expectKilled(crashing.process);
+    // Inventory let go of the stock; the order has not recorded it yet.
+    expect(await catalog.stock(itemId)).toEqual({ onHand: 4, reserved: 0, available: 4 });
+
+    const { process, clerk } = await ordersProcess();
+    await eventually(async () => expect((await ordersInDb()).find((o) => o.id === placed.id)?.status).toBe('CANCELLED'));
+    expect(await catalog.stock(itemId)).toEqual({ onHand: 4, reserved: 0, available: 4 });
+    expect(await catalog.movements(itemId, 'RELEASED')).toHaveLength(1);
+    expect((await newestOrder(clerk)).status).toBe('CANCELLED');
+    await process.stop();
+  }, 120_000);
 
   it('gives the stock back when an order is cancelled while its reservation is unrecorded', async () => {
     const { itemId } = await catalog.stockedItem(5);
