@@ -30,7 +30,7 @@ export interface ServiceEntry {
 export const SERVICES = [
   { name: 'inventory', workspace: '@stockline/inventory', dir: 'subgraphs/inventory', port: 4001, owns: [{ kind: 'postgres', schema: 'inventory' }], subgraph: true, dependsOn: [] },
   { name: 'orders', workspace: '@stockline/orders', dir: 'subgraphs/orders', port: 4002, owns: [{ kind: 'postgres', schema: 'orders' }], subgraph: true, dependsOn: ['inventory'] },
-  { name: 'analytics', workspace: '@stockline/analytics', dir: 'subgraphs/analytics', port: 4003, owns: [{ kind: 'duckdb' }], subgraph: true, dependsOn: ['inventory', 'orders'] },
+  { name: 'analytics', workspace: '@stockline/analytics', dir: 'subgraphs/analytics', port: 4003, owns: [{ kind: 'duckdb' }], subgraph: true, dependsOn: ['inventory'] },
   { name: 'media', workspace: '@stockline/media', dir: 'subgraphs/media', port: 4004, owns: [{ kind: 'postgres', schema: 'media' }, { kind: 'object-storage' }], subgraph: true, dependsOn: [], calls: ['inventory'] },
   { name: 'access', workspace: '@stockline/access', dir: 'subgraphs/access', port: 4005, owns: [{ kind: 'postgres', schema: 'access' }], subgraph: true, dependsOn: [] },
   { name: 'gateway', workspace: '@stockline/gateway', dir: 'gateway', port: 4000, owns: [], subgraph: false, dependsOn: ['inventory', 'orders', 'analytics', 'media', 'access'] },
