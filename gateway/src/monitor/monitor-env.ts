@@ -13,6 +13,8 @@ export const monitorEnv = {
   ALERT_CONSUMER_LAG: z.coerce.number().int().min(1).default(1_000),
   /** WebSocket clients dropped for a missed heartbeat, per minute. */
   ALERT_WS_HEARTBEAT_FAILURES: z.coerce.number().int().min(1).default(10),
+  /** OpenTelemetry collector (OTLP/HTTP); spans are exported when set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be an http(s):// URL').optional(),
 };
 
 type MonitorEnv = z.output<z.ZodObject<typeof monitorEnv>>;
@@ -24,6 +26,7 @@ export function monitorConfig(env: MonitorEnv) {
     intervalMs: env.MONITOR_INTERVAL_MS,
     missesDown: env.MONITOR_MISSES_DOWN,
     webhookUrl: env.ALERT_WEBHOOK_URL ?? null,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
     thresholds: {
       errorRatio: env.ALERT_ERROR_RATIO,
       p99Ms: env.ALERT_P99_MS,

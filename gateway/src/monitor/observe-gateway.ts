@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Express } from 'express';
 import type { Viewer } from '@stockline/auth';
-import { metricsFor, observeSubgraphFetches, serveMetrics, useMetrics, type Logger, type ServiceMetrics } from '@stockline/observability';
+import { metricsFor, observeSubgraphFetches, serveMetrics, startTracing, traceRequests, useMetrics, type Logger, type ServiceMetrics } from '@stockline/observability';
 import { serveDashboard } from '../dashboard/serve-dashboard.ts';
 import { serveAdminGraphql } from './admin-graphql.ts';
 import { createMonitor, type Monitor } from './create-monitor.ts';
@@ -19,7 +19,8 @@ export interface GatewayObservability {
 }
 
 /**
- * Everything operators see of the gateway, mounted on its app: /metrics, the subgraph fetch timings,
+ * Everything operators see of the gateway, mounted on its app: /metrics, tracing (when
+ * OTEL_EXPORTER_OTLP_ENDPOINT is set), the subgraph fetch timings,
  * the monitor (heartbeats and alerts), /admin/graphql and the /dashboard page.
  */
 export function observeGateway({ app, monitorConfig, logger, targets, authenticate }: {
@@ -32,6 +33,9 @@ export function observeGateway({ app, monitorConfig, logger, targets, authentica
 }): GatewayObservability {
   const metrics = metricsFor('gateway');
   serveMetrics(app, metrics);
+  const tracing = startTracing({ endpoint: monitorConfig.otlpEndpoint, serviceName: 'gateway' });
+  // Mounted before /graphql's own handlers: every operation runs inside its span.
+  app.use('/graphql', traceRequests('gateway'));
   const stopObservingFetches = observeSubgraphFetches(metrics, targets);
   const monitor = createMonitor({ targets, metrics, config: monitorConfig, logger });
   app.use('/admin/graphql', serveAdminGraphql({ monitor, authenticate }));
@@ -45,6 +49,7 @@ export function observeGateway({ app, monitorConfig, logger, targets, authentica
     async stop() {
       stopObservingFetches();
       await monitor.stop();
+      await tracing.shutdown();
     },
   };
 }

@@ -6,6 +6,8 @@ export interface StubSubgraphs {
   url: string;
   /** GraphQL requests received so far. */
   calls: () => number;
+  /** Headers of the last GraphQL request. */
+  lastHeaders: () => Record<string, string | string[] | undefined>;
   /** Environment pointing every subgraph of the registry at this stub. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -17,9 +19,11 @@ export interface StubSubgraphs {
  */
 export async function startStubSubgraphs(): Promise<StubSubgraphs> {
   let calls = 0;
+  let lastHeaders: Record<string, string | string[] | undefined> = {};
   const server: Server = createServer((req, res) => {
-    if (req.url?.startsWith('/readyz') || req.url?.startsWith('/healthz')) return void res.end('{"status":"ready"}');
+    if (req.method !== 'POST' || !req.url?.startsWith('/graphql')) return void res.end(req.url?.startsWith('/metrics') ? '' : '{"status":"ready"}');
     calls++;
+    lastHeaders = req.headers;
     req.resume();
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
@@ -31,6 +35,7 @@ export async function startStubSubgraphs(): Promise<StubSubgraphs> {
   return {
     url,
     calls: () => calls,
+    lastHeaders: () => lastHeaders,
     env: Object.fromEntries(subgraphs().map((s) => [urlEnv(s.name), url])),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

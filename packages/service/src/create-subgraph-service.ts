@@ -8,7 +8,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { bearerToken, verifyToken, type Viewer } from '@stockline/auth';
 import { maskError } from '@stockline/errors';
-import { REQUEST_ID_HEADER, metricsFor, requestIdFrom, serveMetrics, useMetrics, useRequestLogging, type Logger } from '@stockline/observability';
+import { REQUEST_ID_HEADER, metricsFor, requestIdFrom, serveMetrics, startTracing, traceRequests, useMetrics, useRequestLogging, type Logger } from '@stockline/observability';
 import { useHealthChecks, type ReadinessCheck } from './use-health-checks.ts';
 import { listen } from './listen.ts';
 
@@ -36,6 +36,8 @@ export interface SubgraphServiceOptions<C extends BaseContext> {
   /** Extra routes (internal APIs), mounted before /graphql. */
   routes?: (app: Express) => void;
   plugins?: ApolloServerPlugin<C>[];
+  /** OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT); spans are exported when set. @default off */
+  otlpEndpoint?: string | null;
   /** Called after the HTTP server has stopped accepting and drained; close pools here. */
   onStop?: () => Promise<void>;
 }
@@ -63,6 +65,7 @@ export function createSubgraphService<C extends BaseContext>(options: SubgraphSe
   let started = false;
   let stopping: Promise<void> | null = null;
   const metrics = metricsFor(name);
+  startTracing({ endpoint: options.otlpEndpoint, serviceName: name });
 
   const apollo = new ApolloServer<C>({
     schema: buildSubgraphSchema({ typeDefs, resolvers }),
@@ -100,6 +103,7 @@ export function createSubgraphService<C extends BaseContext>(options: SubgraphSe
       started = true;
       app.use(
         '/graphql',
+        traceRequests(name),
         express.json({ limit: '10mb' }),
         expressMiddleware(apollo, {
           context: async ({ req }) => {
