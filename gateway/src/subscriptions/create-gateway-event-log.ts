@@ -26,8 +26,10 @@ export function createGatewayEventLog({ bus, redisUrl, channelPrefix, jwtSecret,
     async close() {
       // Closing our own connections ends their subscriptions; `log.close()` first would leave its
       // unsubscribe in flight while the connection quits ("Connection is closed", unhandled).
-      if (bus) await log.close();
-      else await ownBus.close();
+      if (bus) return log.close();
+      const subscriber = (ownBus as { getSubscriber?: () => { unsubscribe(): Promise<unknown> } }).getSubscriber?.();
+      await subscriber?.unsubscribe().catch(() => {});
+      await ownBus.close();
     },
   };
 }

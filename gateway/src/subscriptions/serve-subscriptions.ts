@@ -4,7 +4,7 @@ import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type Do
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Viewer } from '@stockline/auth';
-import type { Logger } from '@stockline/observability';
+import { metricsFor, type Logger } from '@stockline/observability';
 import { CloseCode } from './close-code.ts';
 import { ConnectionRegistry, type Connection } from './connection-registry.ts';
 import { EventHub } from './event-hub.ts';
@@ -58,7 +58,8 @@ export function serveSubscriptions(options: ServeSubscriptionsOptions) {
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   httpServer.on('upgrade', onUpgrade);
-  const stopLiveness = useLiveness(wss, config);
+  const metrics = metricsFor('gateway');
+  const stopLiveness = useLiveness(wss, { ...config, onDead: () => metrics.websocketHeartbeatFailures.inc() });
 
   const server = useServer<Record<string, unknown>, { connection: Connection }>(
     {
@@ -77,11 +78,14 @@ export function serveSubscriptions(options: ServeSubscriptionsOptions) {
         const connection = connections.add(extra.socket, viewer);
         if (!connection) return false;
         extra.connection = connection;
+        metrics.websocketConnections.inc();
         return true;
       },
       onClose: (ctx) => {
         const { connection } = ctx.extra as ConnectionExtra;
-        if (connection) connections.remove(connection);
+        if (!connection) return;
+        connections.remove(connection);
+        metrics.websocketConnections.dec();
       },
       onSubscribe: async (ctx, _id, payload) => {
         const { connection, socket } = ctx.extra as ConnectionExtra;
@@ -115,7 +119,8 @@ export function serveSubscriptions(options: ServeSubscriptionsOptions) {
       },
       subscribe: (args) => {
         const { prepared, viewer, socket } = args.contextValue as OperationContext;
-        return service.open(prepared!, viewer, args.schema, { onSlow: () => closeSlow(socket) });
+        metrics.subscriptions.inc();
+        return service.open(prepared!, viewer, args.schema, { onSlow: () => closeSlow(socket), onEnd: () => metrics.subscriptions.dec() });
       },
       execute: (args) => {
         const { viewer, query } = args.contextValue as OperationContext;

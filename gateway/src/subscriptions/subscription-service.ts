@@ -40,9 +40,9 @@ export class SubscriptionService {
 
   /**
    * The results for `prepared` as `viewer`, in event order. `onSlow` is called (and the iteration ends)
-   * when results pile up unsent. Calling `return()` releases the events and the group at once.
+   * when results pile up unsent; `onEnd` once when the subscription ends, however it ends. Calling `return()` releases the events and the group at once.
    */
-  open(prepared: PreparedSubscription, viewer: Viewer, schema: GraphQLSchema, { onSlow }: { onSlow?: () => void } = {}): AsyncIterableIterator<ExecutionResult> {
+  open(prepared: PreparedSubscription, viewer: Viewer, schema: GraphQLSchema, { onSlow, onEnd }: { onSlow?: () => void; onEnd?: () => void } = {}): AsyncIterableIterator<ExecutionResult> {
     const id = this.nextId++;
     let group = this.groups.get(prepared.key);
     if (!group) {
@@ -57,6 +57,7 @@ export class SubscriptionService {
     const release = () => {
       if (released) return;
       released = true;
+      onEnd?.();
       void events.return?.();
       if (joined.leave(id) === 0 && this.groups.get(prepared.key) === joined) this.groups.delete(prepared.key);
     };

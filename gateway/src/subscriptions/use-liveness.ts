@@ -8,6 +8,8 @@ export interface LivenessOptions {
   pongGraceMs?: number;
   /** A socket holding more unsent bytes than this is closed as a slow consumer (4413). @default 4 MiB */
   maxBufferedBytes?: number;
+  /** Called for each socket terminated for silence (metrics). */
+  onDead?: () => void;
 }
 
 /**
@@ -15,7 +17,7 @@ export interface LivenessOptions {
  * terminates those silent for longer than the grace (a dead peer never answers a close), and closes those
  * whose unsent data keeps growing. Returns the function that stops it.
  */
-export function useLiveness(wss: WebSocketServer, { pingIntervalMs = 5_000, pongGraceMs = 600_000, maxBufferedBytes = 4 * 1024 * 1024 }: LivenessOptions = {}): () => void {
+export function useLiveness(wss: WebSocketServer, { pingIntervalMs = 5_000, pongGraceMs = 600_000, maxBufferedBytes = 4 * 1024 * 1024, onDead }: LivenessOptions = {}): () => void {
   const heardAt = new WeakMap<WebSocket, number>();
   wss.on('connection', (socket: WebSocket) => {
     heardAt.set(socket, Date.now());
@@ -27,7 +29,10 @@ export function useLiveness(wss: WebSocketServer, { pingIntervalMs = 5_000, pong
     const now = Date.now();
     for (const socket of wss.clients) {
       if (socket.readyState !== socket.OPEN) continue;
-      if (now - (heardAt.get(socket) ?? now) > pongGraceMs) socket.terminate();
+      if (now - (heardAt.get(socket) ?? now) > pongGraceMs) {
+        socket.terminate();
+        onDead?.();
+      }
       else if (socket.bufferedAmount > maxBufferedBytes) closeSlow(socket);
       else socket.ping();
     }
