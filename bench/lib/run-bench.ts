@@ -68,7 +68,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const profileDir = join(outDir, 'profiles');
 
   log(`fresh database ${dbName}; starting inventory, orders and gateway as separate processes`);
-  const platform = await startPlatform({ databaseUrl, redisUrl: options.redisUrl ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', channelPrefix: `bench.${run}.`, logDir, profileDir });
+  const dropDatabase = async () => {
+    const cleanup = new pg.Client({ connectionString: adminUrl });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await cleanup.end();
+  };
+  const platform = await startPlatform({ databaseUrl, redisUrl: options.redisUrl ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', channelPrefix: `bench.${run}.`, logDir, profileDir }).catch(
+    async (error) => {
+      await dropDatabase();
+      throw error;
+    },
+  );
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
   let peer: Proc | null = null;
   let peerStarting: Promise<Proc> | null = null;
@@ -123,10 +134,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     await (peer as Proc | null)?.stop();
     await platform.stop();
     await pool.end();
-    const cleanup = new pg.Client({ connectionString: adminUrl });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await cleanup.end();
+    await dropDatabase();
   }
   const report: BenchResults = {
     version: 1,
