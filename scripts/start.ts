@@ -36,6 +36,10 @@ if (!existsSync(new URL('../gateway/graphiql/dist/index.html', import.meta.url))
   console.log('building GraphiQL (first start only)…');
   execFileSync('npm', ['run', '-s', 'build', '-w', '@stockline/gateway'], { stdio: 'inherit' });
 }
+if (!existsSync(new URL('../clients/web/dist/index.html', import.meta.url))) {
+  console.log('building the web app (first start only)…');
+  execFileSync('npm', ['run', '-s', 'build', '-w', '@stockline/web'], { stdio: 'inherit' });
+}
 // The dev token is made before the gateway starts so GraphiQL can pre-fill it.
 const devToken = launcher.production
   ? null
@@ -78,6 +82,7 @@ console.log(`
 
   GraphQL   ${base}/graphql
   GraphiQL  ${base}/graphiql
+  Board     ${base}/app
   Ready     ${base}/readyz
 ${devToken ? `
   Dev token (tenant demo, role admin, 30 days):

@@ -4,6 +4,7 @@ import { limitsConfig, limitsEnv } from './limits/limits-env.ts';
 import { authConfig, authEnv, requireCompleteProvider } from './auth/auth-env.ts';
 import { rateLimitConfig, rateLimitEnv } from './rate-limit/rate-limit-env.ts';
 import { monitorConfig, monitorEnv } from './monitor/monitor-env.ts';
+import { webAppConfig, webAppEnv } from './web-app/web-app-env.ts';
 import { subscriptionsConfig, subscriptionsEnv } from './subscriptions/subscriptions-env.ts';
 
 const url = z.string().url('must be an http(s):// URL');
@@ -23,6 +24,7 @@ const schema = z
     ...authEnv,
     ...rateLimitEnv,
     ...monitorEnv,
+    ...webAppEnv,
     ...subscriptionsEnv,
     GRAPHIQL_ENABLED: z.stringbool().optional(),
     /** Pre-filled in GraphiQL's headers editor in development; never set in production. */
@@ -47,6 +49,7 @@ export const loadGatewayConfig = configLoader(schema, (env) => ({
   auth: authConfig(env),
   rateLimit: rateLimitConfig(env),
   monitor: monitorConfig(env),
+  webApp: webAppConfig(env),
   subscriptions: subscriptionsConfig(env),
   graphiqlEnabled: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',
   graphiqlDevToken: env.NODE_ENV === 'production' ? null : (env.GRAPHIQL_DEV_TOKEN ?? null),

@@ -21,6 +21,7 @@ import { proxyAnalyticsExport } from './analytics/proxy-analytics-export.ts';
 import { observeGateway } from './monitor/index.ts';
 import { limitRequestBody, protectApollo, queryLimitRules, restoreRefusalCode } from './limits/index.ts';
 import { attachSubscriptions, type SubscriptionServer } from './subscriptions/index.ts';
+import { loadTrustedDocuments, serveWebApp, trustedDocumentsOnly } from './web-app/index.ts';
 
 const READINESS_TIMEOUT_MS = 1_500;
 
@@ -79,6 +80,8 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
   });
   if (config.subgraphUrls.media) app.use('/media', proxyMedia({ target: config.subgraphUrls.media }));
   if (config.subgraphUrls.analytics) app.use('/analytics/export', proxyAnalyticsExport({ target: config.subgraphUrls.analytics, authenticate: auth.authenticate, jwtSecret: config.jwtSecret }));
+  if (config.webApp.enabled) app.use('/app', serveWebApp({ devToken: config.graphiqlDevToken }));
+  const trustedDocuments = config.webApp.trustedDocumentsOnly ? trustedDocumentsOnly(loadTrustedDocuments(config.webApp.manifestPath ?? undefined)) : null;
   if (config.graphiqlEnabled) {
     const defaultHeaders = config.graphiqlDevToken ? { Authorization: `Bearer ${config.graphiqlDevToken}` } : undefined;
     app.use('/graphiql', serveGraphiql({ defaultHeaders }));
@@ -105,6 +108,7 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
           next();
         },
         limitRequestBody({ maxBytes: config.limits.maxRequestBytes, maxTokens: config.limits.maxTokens }),
+        ...(trustedDocuments ? [trustedDocuments] : []),
         expressMiddleware(apollo, {
           context: async ({ req, res }) => {
             const requestId = res.locals.requestId as string;
