@@ -112,7 +112,7 @@ describe('operating the platform', () => {
     });
     await page.goto(`${platform.gatewayUrl}/dashboard/#token=${await tokenFor(tenant, ['admin'])}`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-    await page.waitForFunction(() => Number(document.getElementById('chart-rate')?.dataset.points ?? 0) >= 3, null, { timeout: 20_000 });
+    await page.waitForFunction("Number(document.getElementById('chart-rate')?.dataset.points ?? 0) >= 3", null, { timeout: 20_000 });
     expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(5);
     await page.waitForSelector('[data-service="orders"][data-status="UP"]');
     await page.waitForSelector('#low-stock svg rect.bar');
