@@ -26,6 +26,8 @@ export interface PlatformOptions {
   /** Ports; 0 picks a free one. @default gateway 4000, inventory 4001, orders 4002 */
   ports?: { gateway?: number; inventory?: number; orders?: number; access?: number; media?: number; analytics?: number };
   host?: string;
+  /** Variables for one service only, by service name, winning over everything else (tests: orders through a proxy). */
+  serviceEnv?: Partial<Record<string, Record<string, string>>>;
   /** Where every service writes its JSON log lines. @default stdout */
   logDestination?: DestinationStream;
 }
@@ -35,7 +37,7 @@ export interface PlatformOptions {
  * server module. Without DATABASE_URL, PostgreSQL is embedded (PGlite, data in `dataDir`); without
  * REDIS_URL, the services share an in-process bus. Tests start the platform through this too.
  */
-export async function startPlatform({ env = process.env, dataDir = '.data', embeddedPgPort = 54329, ports = {}, host = '127.0.0.1', logDestination }: PlatformOptions = {}) {
+export async function startPlatform({ env = process.env, dataDir = '.data', embeddedPgPort = 54329, ports = {}, host = '127.0.0.1', serviceEnv = {}, logDestination }: PlatformOptions = {}) {
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
@@ -48,7 +50,7 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
   const logLevel = env.LOG_LEVEL ?? 'info';
 
   const inventory = await createInventoryServer({
-    config: loadInventoryConfig({ env, overrides: { ...common, PORT: String(ports.inventory ?? 4001) }, exitOnError: !env.VITEST }),
+    config: loadInventoryConfig({ env, overrides: { ...common, PORT: String(ports.inventory ?? 4001), ...serviceEnv.inventory }, exitOnError: !env.VITEST }),
     logger: createLogger({ service: 'inventory', level: logLevel, destination: logDestination }),
     bus: sharedBus,
   });
@@ -56,7 +58,7 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
   const inventoryUrl = `http://127.0.0.1:${inventoryPort}`;
 
   const orders = await createOrdersServer({
-    config: loadOrdersConfig({ env, overrides: { ...common, PORT: String(ports.orders ?? 4002), INVENTORY_URL: inventoryUrl }, exitOnError: !env.VITEST }),
+    config: loadOrdersConfig({ env, overrides: { ...common, PORT: String(ports.orders ?? 4002), INVENTORY_URL: inventoryUrl, ...serviceEnv.orders }, exitOnError: !env.VITEST }),
     logger: createLogger({ service: 'orders', level: logLevel, destination: logDestination }),
     bus: sharedBus,
   });
@@ -91,7 +93,7 @@ export async function startPlatform({ env = process.env, dataDir = '.data', embe
   const gateway = await createGatewayServer({
     config: loadGatewayConfig({
       env,
-      overrides: { HOST: host, PORT: String(ports.gateway ?? 4000), INVENTORY_URL: inventoryUrl, ORDERS_URL: ordersUrl, ANALYTICS_URL: analyticsUrl, ACCESS_URL: accessUrl, MEDIA_URL: mediaUrl },
+      overrides: { HOST: host, PORT: String(ports.gateway ?? 4000), INVENTORY_URL: inventoryUrl, ORDERS_URL: ordersUrl, ANALYTICS_URL: analyticsUrl, ACCESS_URL: accessUrl, MEDIA_URL: mediaUrl, ...serviceEnv.gateway },
       exitOnError: !env.VITEST,
     }),
     logger: createLogger({ service: 'gateway', level: logLevel, destination: logDestination }),

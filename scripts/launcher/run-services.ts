@@ -20,7 +20,7 @@ export interface RunServicesOptions {
 
 /**
  * Runs each service as its own child process, in dependency order: a service is spawned once every
- * service it depends on answers /readyz. Crashed services are restarted with backoff by their
+ * service it depends on answers /readyz (services that do not depend on each other start together). Crashed services are restarted with backoff by their
  * supervisor; `stop()` stops them in reverse order. A service that fails to start stops the others
  * and rejects.
  */
@@ -42,14 +42,17 @@ export function runServices({ env, ports, readyTimeoutMs, stopTimeoutMs, write, 
   };
 
   return {
-    /** Supervisors in start order (their `pid`, `pids`, `restarts`). */
+    /** Supervisors in the order they were spawned (their `pid`, `pids`, `restarts`). */
     services: running,
     /** Starts every service in order; resolves with their base URLs by name. Rejects (after stopping the others) when one fails. */
     async start(): Promise<Record<string, string>> {
       const urls: Record<string, string> = {};
       for (const s of order) urls[s.name] = `http://127.0.0.1:${ports[s.name] || (await freePort())}`;
-      try {
-        for (const s of order) {
+      // Each service starts as soon as the services it depends on are ready: independent ones start together.
+      const ready = new Map<string, Promise<void>>();
+      for (const s of order) {
+        const deps = s.dependsOn.filter((d) => ready.has(d)).map((d) => ready.get(d)!);
+        ready.set(s.name, Promise.all(deps).then(async () => {
           if (stopping) throw new Error('stopped while starting');
           const calls = Object.fromEntries(callees(s).filter((name) => urls[name]).map((name) => [urlEnv(name), urls[name]]));
           const supervised = new SupervisedService({
@@ -65,10 +68,16 @@ export function runServices({ env, ports, readyTimeoutMs, stopTimeoutMs, write, 
           supervised.start();
           await supervised.waitReady(readyTimeoutMs);
           write(`${'launcher'.padEnd(width)} | ${s.name} ready at ${urls[s.name]}`);
-        }
-      } catch (error) {
+        }).catch((error: unknown) => {
+          void stop(); // the first failure stops the rest at once, instead of letting them finish starting
+          throw error;
+        }));
+      }
+      const results = await Promise.allSettled(ready.values());
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
         await stop();
-        throw error;
+        throw results.map((r) => (r.status === 'rejected' ? (r.reason as Error) : null)).find((e) => e && !/stopped (while|before)/.test(e.message)) ?? failed.reason;
       }
       return urls;
     },

@@ -90,7 +90,7 @@ describe('npm start on real PostgreSQL and Redis', () => {
     // Every request got an order or a refusal the client can retry with the same key: none vanished.
     expect(answered.filter((r) => !r.data?.placeOrder?.order?.id && !r.errors?.length)).toEqual([]);
     expect(ids.length).toBeGreaterThan(0);
-  });
+  }, 150_000);
 
   it('stops every service and exits 0 on SIGTERM to the launcher alone', async () => {
     const pids = allPids();

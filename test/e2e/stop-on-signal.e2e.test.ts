@@ -18,8 +18,8 @@ afterAll(async () => {
   for (const c of cleanup) await c();
 });
 
-async function ports() {
-  const env: Record<string, string> = { PORT: String(await freePort()) };
+async function ports(): Promise<Record<string, string> & { PORT: string }> {
+  const env: Record<string, string> & { PORT: string } = { PORT: String(await freePort()) };
   for (const s of services()) if (s.name !== 'gateway') env[portEnv(s.name)] = String(await freePort());
   return env;
 }
@@ -44,7 +44,7 @@ describe('SIGTERM to the npm start process alone (not its group)', () => {
     await run.waitFor(/Stockline is up/, { timeoutMs: 180_000 });
     expect((await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).status).toBe(200);
     await expectSignalToNpmAloneStopsAll(run, env.PORT);
-  });
+  }, 240_000);
 
   it('stops every service process on real PostgreSQL and Redis', async () => {
     const database: TestDatabase = await createTestDatabase('signal');
@@ -55,7 +55,7 @@ describe('SIGTERM to the npm start process alone (not its group)', () => {
     await run.waitFor(/Stockline is up/, { timeoutMs: 240_000 });
     expect((await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).status).toBe(200);
     await expectSignalToNpmAloneStopsAll(run, env.PORT);
-  });
+  }, 300_000);
 });
 
 describe('npm start -w @stockline/inventory (one service alone)', () => {
@@ -66,7 +66,7 @@ describe('npm start -w @stockline/inventory (one service alone)', () => {
     expect(code).toBe(1);
     expect(run.output()).toContain('DATABASE_URL: is required to run this service alone: a PostgreSQL URL such as postgresql://');
     expect(run.output()).not.toContain('expected string');
-  });
+  }, 120_000);
 
   it('runs given DATABASE_URL, and stops when npm alone is signalled', async () => {
     const database = await createTestDatabase('alone');
@@ -80,5 +80,5 @@ describe('npm start -w @stockline/inventory (one service alone)', () => {
     process.kill(run.child.pid!, 'SIGTERM');
     await until(() => below.every((pid) => !isAlive(pid)), `processes ${below.join(', ')} gone`, { timeoutMs: 30_000 });
     expect(await answers(`http://127.0.0.1:${port}/healthz`)).toBe(false);
-  });
+  }, 180_000);
 });

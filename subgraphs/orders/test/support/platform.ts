@@ -1,16 +1,8 @@
-import { createTestDatabase, type TestDatabase } from '@stockline/testkit';
-import { loadGatewayConfig } from '../../../../gateway/src/config.ts';
-import { createGatewayServer, type GatewayServer } from '../../../../gateway/src/server.ts';
-import { loadInventoryConfig } from '../../../inventory/src/config.ts';
-import { createInventoryServer, type InventoryServer } from '../../../inventory/src/server.ts';
-import { loadOrdersConfig } from '../../src/config.ts';
-import { createOrdersServer, type OrdersServer } from '../../src/server.ts';
+import type { TestDatabase } from '@stockline/testkit';
+import { startTestPlatform } from '../../../../test/support/test-platform.ts';
 
 export interface Platform {
   database: TestDatabase;
-  inventory: InventoryServer;
-  orders: OrdersServer;
-  gateway: GatewayServer;
   inventoryBaseUrl: string;
   /** The gateway's /graphql: every test call goes through it, as a client's would. */
   gatewayUrl: string;
@@ -19,41 +11,23 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
+/** Variables that configure the event bus, which every service of the platform shares. */
+const BUS_ENV = ['REDIS_URL', 'EVENTS_CHANNEL_PREFIX'];
+
 /**
- * A fresh database with inventory, orders and the gateway running in-process on free ports,
- * orders calling inventory over real HTTP. `ordersOverrides` are orders' environment variables.
+ * The platform (test/support/test-platform.ts) on a fresh database, orders calling inventory over
+ * real HTTP. `ordersOverrides` are orders' own variables (INVENTORY_URL through a proxy, saga
+ * timings); REDIS_URL and EVENTS_CHANNEL_PREFIX among them configure the bus of the whole platform.
  */
 export async function startPlatform(label: string, { ordersOverrides = {} }: { ordersOverrides?: Record<string, string> } = {}): Promise<Platform> {
-  const database = await createTestDatabase(label);
-  const inventory = await createInventoryServer({
-    config: loadInventoryConfig({ env: {}, overrides: { DATABASE_URL: database.url, LOG_LEVEL: 'silent', NODE_ENV: 'test' } }),
-  });
-  const inventoryPort = await inventory.start(0, '127.0.0.1');
-  const inventoryBaseUrl = `http://127.0.0.1:${inventoryPort}`;
-  const orders = await createOrdersServer({
-    config: loadOrdersConfig({
-      env: {},
-      overrides: { DATABASE_URL: database.url, LOG_LEVEL: 'silent', NODE_ENV: 'test', INVENTORY_URL: inventoryBaseUrl, ...ordersOverrides },
-    }),
-  });
-  const ordersBaseUrl = `http://127.0.0.1:${await orders.start(0, '127.0.0.1')}`;
-  const gateway = await createGatewayServer({
-    config: loadGatewayConfig({ env: {}, overrides: { LOG_LEVEL: 'silent', NODE_ENV: 'test', INVENTORY_URL: inventoryBaseUrl, ORDERS_URL: ordersBaseUrl } }),
-  });
-  const gatewayPort = await gateway.start(0, '127.0.0.1');
+  const bus = Object.fromEntries(Object.entries(ordersOverrides).filter(([name]) => BUS_ENV.includes(name)));
+  const orders = Object.fromEntries(Object.entries(ordersOverrides).filter(([name]) => !BUS_ENV.includes(name)));
+  const platform = await startTestPlatform({ label, redis: false, env: bus, serviceEnv: { orders } });
   return {
-    database,
-    inventory,
-    orders,
-    gateway,
-    inventoryBaseUrl,
-    gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`,
-    ordersSubgraphUrl: `${ordersBaseUrl}/graphql`,
-    async stop() {
-      await gateway.stop();
-      await orders.stop();
-      await inventory.stop();
-      await database.drop();
-    },
+    database: platform.database,
+    inventoryBaseUrl: platform.inventoryUrl,
+    gatewayUrl: platform.url,
+    ordersSubgraphUrl: `${platform.ordersUrl}/graphql`,
+    stop: () => platform.stop(),
   };
 }
