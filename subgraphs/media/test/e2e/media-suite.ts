@@ -144,6 +144,29 @@ export function mediaSuite(backend: Backend) {
       });
     }
 
+    if (backend === 'filesystem') {
+      it('refuses a forged upload signature with 403 and a second PUT on a used URL with 409', async () => {
+        const bytes = await makeImage('png', { width: 16, height: 16, seed: 35 });
+        const { uploadUrl, put } = await upload(p.itemIds[0], bytes, 'image/png');
+        expect(put.status).toBe(200);
+        const again = await putBytes(uploadUrl, bytes, 'image/png');
+        expect([again.status, ((await again.json()) as { code: string }).code]).toEqual([409, 'ALREADY_UPLOADED']);
+        const forged = new URL(uploadUrl);
+        forged.searchParams.set('expires', String(Number(forged.searchParams.get('expires')) + 3600));
+        const refused = await putBytes(forged.toString(), bytes, 'image/png');
+        expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([403, 'UPLOAD_URL_INVALID']);
+      });
+    }
+
+    it('forgets an upload whose URL expired without bytes on the sweeper\'s round', async () => {
+      const created = await p.createUpload({ itemId: p.itemIds[0], contentType: 'image/png', byteSize: 100 });
+      const { mediaId } = created.data.createMediaUpload.upload;
+      await p.media.db.media.update({ where: { id: mediaId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+      const swept = await p.media.sweeper.sweep();
+      expect(swept.expiredUploads).toBeGreaterThanOrEqual(1);
+      expect(await p.media.repository.findByIdUnscoped(mediaId)).toBeNull();
+    });
+
     it('refuses createMediaUpload to a viewer with FORBIDDEN', async () => {
       const result = await p.createUpload({ itemId: p.itemIds[0], contentType: 'image/png', byteSize: 100 }, p.tenant, ['viewer']);
       expect(result.errors?.[0].extensions?.code).toBe('FORBIDDEN');
