@@ -33,6 +33,16 @@ export function createPubSub({ redisUrl, onError }: { redisUrl?: string | null; 
     });
     client.on('ready', () => (reported = false));
   }
+  // RedisPubSub drops the promises of its UNSUBSCRIBE calls; one still pending when the bus closes
+  // would reject unhandled ("Connection is closed"). Nothing is left to unsubscribe from then.
+  for (const method of ['unsubscribe', 'punsubscribe'] as const) {
+    const raw = subscriber[method].bind(subscriber) as (...args: unknown[]) => Promise<unknown>;
+    (subscriber as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      const pending = raw(...args);
+      pending.catch(() => {});
+      return pending;
+    };
+  }
   const bus = new RedisPubSub({ publisher, subscriber }) as unknown as PubSub;
   bus.ping = async () => {
     await publisher.ping();
