@@ -1,5 +1,5 @@
 import type { UserError } from '@stockline/errors';
-import type { Logger } from '@stockline/observability';
+import { metricsFor, type Logger } from '@stockline/observability';
 import type { InventoryClient, ReservationsResponse, ReserveLinesResponse, ConsumeRequest, ReleaseRequest, ReserveLinesRequest } from '../data/inventory.client.ts';
 import { OrderLineRepository } from '../data/order-line.repository.ts';
 import { OrderRepository } from '../data/order.repository.ts';
@@ -13,6 +13,9 @@ import { sagaKeys } from './saga-keys.ts';
 
 /** Longest wait between two attempts at a saga whose remote step keeps failing. */
 export const MAX_RETRY_DELAY_MS = 60_000;
+
+/** Step failures (errors and refusals) and compensations, on orders' /metrics. */
+const metrics = metricsFor('orders');
 
 const CRASH_POINTS: Partial<Record<SagaStepName, CrashPoint>> = {
   RESERVE: CrashPoint.AfterReserve,
@@ -114,6 +117,7 @@ export class SagaService {
         if (point) crashIfInjected(crashAt, point);
         await inTransaction(db, (tx) => this.record(tx, saga, step, outcome));
       } catch (error) {
+        metrics.sagaFailures.inc({ saga: saga.kind, step: step.name });
         await repo
           .postpone({ tenantId: saga.tenantId, id: saga.id, delayMs: retryDelayMs(saga.attempts), error: String((error as Error)?.message ?? error) })
           .catch((err) => this.options.logger.error({ err, sagaId: saga.id }, 'could not postpone saga'));
@@ -146,6 +150,7 @@ export class SagaService {
     const failed = outcome.userErrors.length > 0;
     const finished = await sagas.finishStep({ tenantId: saga.tenantId, id: step.id, status: failed ? 'FAILED' : 'SUCCEEDED', response: outcome });
     if (!finished) return; // another driver recorded this outcome first
+    if (failed) metrics.sagaFailures.inc({ saga: saga.kind, step: step.name });
     if (step.name === 'RESERVE') await this.onReserved(tx, saga, order, outcome as ReserveLinesResponse);
     else if (step.name === 'CONSUME') await this.onConsumed(tx, saga, order, outcome);
     else if (failed) this.options.logger.error({ sagaId: saga.id, orderId: order.id, userErrors: outcome.userErrors }, 'inventory refused to release');
@@ -196,6 +201,7 @@ export class SagaService {
 
   /** The RELEASE step that gives back `reservationIds` of the (locked) order, keyed by its ordinal among the order's releases. */
   async releaseStep(tx: Tx, order: OrderRecord, reservationIds: string[]): Promise<NewStep> {
+    metrics.sagaCompensations.inc({ saga: 'release' });
     const n = (await new SagaRepository(tx).countSteps({ tenantId: order.tenantId, orderId: order.id, name: 'RELEASE' })) + 1;
     const request: ReleaseRequest = { idempotencyKey: sagaKeys.release(order.id, n), reservationIds: [...new Set(reservationIds)] };
     return { name: 'RELEASE', status: 'STARTED', idempotencyKey: request.idempotencyKey, request };
