@@ -213,14 +213,14 @@ describe('the checkpoint', () => {
     const path = join(dir, 'analytics.duckdb');
     const half = Math.floor(history.events.length / 2);
     let store = await DuckDbAnalyticsStore.open({ path });
-    await ingestAll(store, history.events.slice(0, half));
+    await ingestAll(store, history.events.slice(0, half), 200);
     expect(await store.loadCheckpoint(CONSUMER)).toBe(history.events[half - 1].pos);
     await store.close();
 
     store = await DuckDbAnalyticsStore.open({ path });
     expect(await store.loadCheckpoint(CONSUMER)).toBe(history.events[half - 1].pos);
     // A consumer that crashed before saving resumes from an older position: the overlap is skipped.
-    await ingestAll(store, history.events.slice(half - 40));
+    await ingestAll(store, history.events.slice(half - 40), 200);
     expect(await store.loadCheckpoint(CONSUMER)).toBe(history.events.at(-1)!.pos);
     const service = new AnalyticsService(store, () => now);
     const q = { from: history.start, to: end, interval: 'DAY' as const };

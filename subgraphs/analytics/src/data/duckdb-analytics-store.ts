@@ -21,7 +21,7 @@ import type {
   TimeseriesQuery,
 } from './analytics-store.ts';
 import { DUCKDB_SCHEMA, DUCKDB_TABLES } from './duckdb-schema.ts';
-import { abcSql, availableSql, deadStockSql, movementStatsSql, summarySql, timeseriesSql, type Statement } from './report-sql.ts';
+import { ADJUSTED_OF, RECEIVED_OF, SHIPPED_OF, abcSql, availableSql, deadStockSql, movementStatsSql, summarySql, timeseriesSql, type Statement } from './report-sql.ts';
 import { reportStatement } from './report-statement.ts';
 
 type Row = Record<string, unknown>;
@@ -315,7 +315,8 @@ export class DuckDbAnalyticsStore implements AnalyticsStore {
     await this.run(
       `INSERT INTO fact_stock_movement
        SELECT f.tenant_id, f.event_id, f.seq, f.movement_id, f.occurred_at::DATE, f.occurred_at, f.item_id, i.category_id, f.location_id,
-              f.reason, f.on_hand_delta, f.reserved_delta, f.on_hand_after, f.reserved_after, f.reorder_point
+              f.reason, f.on_hand_delta, f.reserved_delta, f.on_hand_after, f.reserved_after, f.reorder_point,
+              ${RECEIVED_OF}, ${SHIPPED_OF}, ${ADJUSTED_OF}
        FROM (SELECT unnest($t::VARCHAR[]) AS tenant_id, unnest($e::VARCHAR[]) AS event_id, unnest($seq::BIGINT[]) AS seq,
                     unnest($m::VARCHAR[]) AS movement_id, unnest($at::VARCHAR[])::TIMESTAMP AS occurred_at, unnest($i::VARCHAR[]) AS item_id,
                     unnest($l::VARCHAR[]) AS location_id, unnest($r::VARCHAR[]) AS reason, unnest($d::INTEGER[]) AS on_hand_delta,

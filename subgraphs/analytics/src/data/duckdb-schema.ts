@@ -29,7 +29,11 @@ export const DUCKDB_SCHEMA = [
      reserved_delta INTEGER NOT NULL,
      on_hand_after INTEGER NOT NULL,
      reserved_after INTEGER NOT NULL,
-     reorder_point INTEGER)`,
+     reorder_point INTEGER,
+     -- Additive measures, split at ingest so reports sum plain columns: received - shipped + adjusted = on_hand_delta.
+     received INTEGER NOT NULL,
+     shipped INTEGER NOT NULL,
+     adjusted INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS stock_level_current (
      tenant_id VARCHAR NOT NULL, item_id VARCHAR NOT NULL, location_id VARCHAR NOT NULL,
      on_hand INTEGER NOT NULL, reserved INTEGER NOT NULL, reorder_point INTEGER,

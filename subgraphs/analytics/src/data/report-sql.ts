@@ -15,10 +15,13 @@ const BUCKET: Record<Interval, { unit: string; step: string }> = {
   MONTH: { unit: 'month', step: 'INTERVAL 1 MONTH' },
 };
 
-/** Received, shipped, and every other on-hand change: onHand(t) = onHand(t-1) + received - shipped + adjusted. */
-export const RECEIVED = `CASE WHEN reason = 'RECEIVED' THEN on_hand_delta ELSE 0 END`;
-export const SHIPPED = `CASE WHEN reason = 'SHIPPED' THEN -on_hand_delta ELSE 0 END`;
-export const ADJUSTED = `CASE WHEN reason NOT IN ('RECEIVED', 'SHIPPED') THEN on_hand_delta ELSE 0 END`;
+/**
+ * The fact's measures from its reason and delta, computed once at ingest: received (RECEIVED), shipped
+ * (SHIPPED, positive), adjusted (every other on-hand change), so onHand(t) = onHand(t-1) + received - shipped + adjusted.
+ */
+export const RECEIVED_OF = `CASE WHEN reason = 'RECEIVED' THEN on_hand_delta ELSE 0 END`;
+export const SHIPPED_OF = `CASE WHEN reason = 'SHIPPED' THEN -on_hand_delta ELSE 0 END`;
+export const ADJUSTED_OF = `CASE WHEN reason NOT IN ('RECEIVED', 'SHIPPED') THEN on_hand_delta ELSE 0 END`;
 
 const iso = (d: Date) => d.toISOString();
 
@@ -51,27 +54,29 @@ function scopeConditions(scope: Scope, params: Statement['params']): string[] {
 /**
  * One row per bucket touching [from, to): movements summed per bucket, and the closing onHand,
  * carried forward: the levels' baseline + every delta before `from` + the running sum of deltas.
+ * One scan, one aggregate: rows before `from` fall in a NULL bucket (the opening balance), so nothing
+ * of the fact table is materialised twice.
  */
 export function timeseriesSql(q: Scope & Range & { interval: Interval }): Statement {
   const params: Statement['params'] = { from: iso(q.from), to: iso(q.to) };
   const where = scopeConditions(q, params).join(' AND ');
   const { unit, step } = BUCKET[q.interval];
   const sql = `
-    WITH scoped AS (
-      SELECT occurred_at, reason, on_hand_delta FROM fact_stock_movement WHERE ${where} AND occurred_at < $to::TIMESTAMP
+    WITH moves AS (
+      SELECT CASE WHEN occurred_at < $from::TIMESTAMP THEN NULL ELSE date_trunc('${unit}', occurred_at) END AS bucket,
+             sum(received) AS received, sum(shipped) AS shipped, sum(adjusted) AS adjusted, sum(on_hand_delta) AS net
+      FROM fact_stock_movement WHERE ${where} AND occurred_at < $to::TIMESTAMP
+      GROUP BY 1
     ),
-    baseline AS (SELECT coalesce(sum(baseline_on_hand), 0) AS v FROM stock_level_current WHERE ${where}),
-    opening AS (SELECT coalesce(sum(on_hand_delta), 0) AS v FROM scoped WHERE occurred_at < $from::TIMESTAMP),
-    moves AS (
-      SELECT date_trunc('${unit}', occurred_at) AS bucket, sum(${RECEIVED}) AS received, sum(${SHIPPED}) AS shipped,
-             sum(${ADJUSTED}) AS adjusted, sum(on_hand_delta) AS net
-      FROM scoped WHERE occurred_at >= $from::TIMESTAMP GROUP BY 1
+    opening AS (
+      SELECT (SELECT coalesce(sum(baseline_on_hand), 0) FROM stock_level_current WHERE ${where})
+           + coalesce((SELECT net FROM moves WHERE bucket IS NULL), 0) AS v
     ),
     buckets AS (
       SELECT unnest(generate_series(date_trunc('${unit}', $from::TIMESTAMP), date_trunc('${unit}', $to::TIMESTAMP - INTERVAL 1 MICROSECOND), ${step})) AS bucket
     )
     SELECT epoch_ms(b.bucket) AS at_ms,
-           ((SELECT v FROM baseline) + (SELECT v FROM opening) + sum(coalesce(m.net, 0)) OVER (ORDER BY b.bucket))::BIGINT AS on_hand,
+           ((SELECT v FROM opening) + sum(coalesce(m.net, 0)) OVER (ORDER BY b.bucket))::BIGINT AS on_hand,
            coalesce(m.received, 0)::BIGINT AS received, coalesce(m.shipped, 0)::BIGINT AS shipped, coalesce(m.adjusted, 0)::BIGINT AS adjusted
     FROM buckets b LEFT JOIN moves m ON m.bucket = b.bucket
     ORDER BY b.bucket`;
@@ -119,9 +124,9 @@ export function movementStatsSql(q: Range & { tenantId: string; limit?: number; 
   }
   if (q.limit !== undefined) params.limit = q.limit;
   const sql = `
-    SELECT item_id, sum(${SHIPPED})::BIGINT AS shipped, sum(${RECEIVED})::BIGINT AS received
+    SELECT item_id, sum(shipped)::BIGINT AS shipped, sum(received)::BIGINT AS received
     FROM fact_stock_movement WHERE ${where.join(' AND ')}
-    GROUP BY item_id HAVING sum(${SHIPPED}) <> 0 OR sum(${RECEIVED}) <> 0
+    GROUP BY item_id HAVING sum(shipped) <> 0 OR sum(received) <> 0
     ORDER BY shipped DESC, received DESC, item_id
     ${q.limit !== undefined ? 'LIMIT $limit' : ''}`;
   return { sql, params };
@@ -140,8 +145,8 @@ export function abcSql(q: Range & { tenantId: string; locationId?: string | null
   }
   const sql = `
     WITH shipped AS (
-      SELECT item_id, sum(-on_hand_delta)::BIGINT AS units FROM fact_stock_movement WHERE ${where.join(' AND ')}
-      GROUP BY item_id HAVING sum(-on_hand_delta) > 0
+      SELECT item_id, sum(shipped)::BIGINT AS units FROM fact_stock_movement WHERE ${where.join(' AND ')}
+      GROUP BY item_id HAVING sum(shipped) > 0
     ),
     ranked AS (
       SELECT item_id, units, sum(units) OVER () AS total,
