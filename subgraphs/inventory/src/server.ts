@@ -15,6 +15,7 @@ import { StockService } from './domain/stock.service.ts';
 import { useInternalApi } from './internal/use-internal-api.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedDemo } from './seed/seed-demo.ts';
+import { trackLowStockLevels } from './monitoring/track-low-stock-levels.ts';
 import { createSearch } from './search/create-search.ts';
 
 export const typeDefs = parse(readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'));
@@ -60,6 +61,8 @@ export async function createInventoryServer({ config, logger = createLogger({ se
     })().finally(() => (sweep = null));
   }, config.reservationSweepIntervalMs);
 
+  const stopLowStockGauge = trackLowStockLevels({ pool: data.pool, logger });
+
   const service = createSubgraphService({
     name: 'inventory',
     typeDefs,
@@ -76,6 +79,7 @@ export async function createInventoryServer({ config, logger = createLogger({ se
     onStop: async () => {
       clearInterval(sweeper);
       await sweep;
+      await stopLowStockGauge();
       await search.stop();
       await db.$disconnect();
       await data.close();
