@@ -1,7 +1,7 @@
 import { Client } from '@elastic/elasticsearch';
 import type { Pool } from '@stockline/db';
 import { runConsumer, type ConsumerHandle, type EventLog } from '@stockline/events';
-import type { Logger } from '@stockline/observability';
+import { metricsFor, type Logger } from '@stockline/observability';
 import { EsItemIndex } from './es-item-index.ts';
 import { createEsIndexer } from './es-indexer.ts';
 import { EsSearchEngine } from './es-search-engine.ts';
@@ -15,6 +15,8 @@ import { SearchService } from './search.service.ts';
 
 /** The inventory stream: what the indexers follow. */
 const STREAM = 'inventory';
+/** How often the lag gauge (stockline_event_consumer_lag{consumer,stream}) is refreshed. */
+export const LAG_GAUGE_INTERVAL_MS = 5_000;
 
 export interface SearchOptions {
   pool: Pool;
@@ -47,6 +49,12 @@ export function createSearch({ pool, logger, elasticsearch }: SearchOptions) {
   const indexers: SearchIndexer[] = [createLexiconIndexer(documents), ...(index ? [createEsIndexer(documents, index)] : [])];
   let consumers: ConsumerHandle[] = [];
   let followed: EventLog | null = null;
+  let gauge: NodeJS.Timeout | undefined;
+  const lag = (): SearchLag[] =>
+    consumers.map((c, i) => {
+      const { position, head, lag: behind, lastEventAt } = c.stats();
+      return { consumer: indexers[i].name, position, head, lag: behind, lastEventAt };
+    });
 
   return {
     engine,
@@ -71,15 +79,15 @@ export function createSearch({ pool, logger, elasticsearch }: SearchOptions) {
           onFatal: (err) => logger.error({ err, consumer: indexer.name }, 'search indexer stopped; run `npm run reindex`'),
         }),
       );
+      gauge = setInterval(() => {
+        for (const l of lag()) metricsFor('inventory').consumerLag.set({ consumer: l.consumer, stream: STREAM }, l.lag);
+      }, LAG_GAUGE_INTERVAL_MS).unref();
       return Promise.all(consumers.map((c) => c.caughtUp));
     },
-    lag(): SearchLag[] {
-      return consumers.map((c, i) => {
-        const { position, head, lag, lastEventAt } = c.stats();
-        return { consumer: indexers[i].name, position, head, lag, lastEventAt };
-      });
-    },
+    /** Per indexer: its position, the stream's head and how many events it is behind (also the stockline_event_consumer_lag gauge). */
+    lag,
     async stop() {
+      clearInterval(gauge);
       await Promise.all(consumers.map((c) => c.stop()));
       consumers = [];
       await followed?.close();

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, errors } from '@elastic/elasticsearch';
-import Mock from '@elastic/elasticsearch-mock';
+import { createRequire } from 'node:module';
 import { createPool, runMigrations, type Pool } from '@stockline/db';
 import { Topic, type DomainEvent } from '@stockline/events';
 import { createTestDatabase, type TestDatabase } from '@stockline/testkit';
@@ -27,7 +27,13 @@ interface Call {
 }
 
 const ALIAS = 'stockline-items-test';
-let mock: InstanceType<typeof Mock>;
+// The mock is CommonJS (`module.exports = class`); its typings declare a default export.
+interface ClientMock {
+  add(pattern: { method: string | string[]; path: string | string[] }, resolver: (params: Call) => unknown): void;
+  getConnection(): any;
+}
+const Mock = createRequire(import.meta.url)('@elastic/elasticsearch-mock') as new () => ClientMock;
+let mock: ClientMock;
 let client: Client;
 let calls: Call[];
 
