@@ -53,6 +53,8 @@ const env: Record<string, string | undefined> = {
 let gatewayUrl: string;
 let mode: string;
 if (process.env.DATABASE_URL) {
+  // Media links to its objects through the gateway's /media proxy, as on embedded defaults.
+  if (!env.MEDIA_PUBLIC_URL && launcher.gatewayPort) env.MEDIA_PUBLIC_URL = `http://127.0.0.1:${launcher.gatewayPort}`;
   const runner = runServices({
     env,
     ports: launcher.ports,

@@ -29,11 +29,15 @@ beforeAll(async () => {
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',
     SEED_DEMO: 'false',
+    // A fresh database needs a fresh analytics store (its checkpoint is a position in this database's streams).
+    ANALYTICS_DB_PATH: ':memory:',
+    // The machine running the tests may be busy: let a service take its time to come up.
+    LAUNCHER_READY_TIMEOUT_MS: '300000',
     SAGA_RECOVERY_INTERVAL_MS: '200',
     SAGA_LEASE_MS: '2000',
   });
-  await launcher.waitFor(/Stockline is up/, { timeoutMs: 240_000 });
-}, 260_000);
+  await launcher.waitFor(/Stockline is up/, { timeoutMs: 330_000 });
+}, 340_000);
 
 afterAll(async () => {
   if (launcher) killGroup(launcher.child);

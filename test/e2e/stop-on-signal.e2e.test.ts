@@ -49,7 +49,7 @@ describe('SIGTERM to the npm start process alone (not its group)', () => {
   it('stops every service process on real PostgreSQL and Redis', async () => {
     const database: TestDatabase = await createTestDatabase('signal');
     cleanup.push(() => database.drop());
-    const env = { ...(await ports()), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, EVENTS_CHANNEL_PREFIX: `sig.${randomBytes(4).toString('hex')}.`, SEED_DEMO: 'false', LOG_LEVEL: 'warn' };
+    const env = { ...(await ports()), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, EVENTS_CHANNEL_PREFIX: `sig.${randomBytes(4).toString('hex')}.`, SEED_DEMO: 'false', LOG_LEVEL: 'warn', ANALYTICS_DB_PATH: ':memory:' };
     const run = spawnLogged('npm', ['start'], env);
     started.push(run);
     await run.waitFor(/Stockline is up/, { timeoutMs: 240_000 });
