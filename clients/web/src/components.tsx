@@ -34,7 +34,7 @@ export function MovementList({ movements, showItem = true }: { movements: Moveme
   return (
     <ul className="movements">
       {movements.map((m) => (
-        <li key={m.id} data-movement-id={m.id} data-reason={m.reason} data-delta={m.onHandDelta}>
+        <li key={m.id} data-movement-id={m.id} data-item-id={m.item.id} data-reason={m.reason} data-delta={m.onHandDelta}>
           <time>{time(m.occurredAt)}</time>
           {showItem ? <a href={`#/item/${encodeURIComponent(m.item.id)}`}>{m.item.name}</a> : null}
           <span className="muted">{m.location.code}</span>
