@@ -9,4 +9,4 @@ export {
   QueryTooComplexError,
   ServiceUnavailableError,
 } from './graphql-errors.ts';
-export { maskError } from './mask-error.ts';
+export { maskError, isDatabaseUnavailable } from './mask-error.ts';

@@ -10,6 +10,27 @@ const EXPOSED = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/** PostgreSQL SQLSTATEs that mean "the database cannot serve you now", not a bug: connection exceptions, too many connections, shutdown. */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
+/** Node/pg-pool failures to reach the database at all (no transaction was started). */
+const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|connect ETIMEDOUT/;
+
+/**
+ * Whether `error` (or what it wraps) says the database is unreachable or saturated: a pool that
+ * could not hand out a connection in time, a refused or dropped connection, a shutting-down server.
+ * Such a request is answered SERVICE_UNAVAILABLE (retry later, with the same idempotency key), never
+ * INTERNAL_SERVER_ERROR: nothing is broken, and clients and alerts must tell the two apart.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error as { originalError?: unknown; cause?: unknown; code?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'string' && UNAVAILABLE_SQLSTATE.test(e.code)) return true;
+    if (typeof e.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT)$/.test(e.code)) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return false;
+}
+
 export interface MaskErrorOptions {
   /** Keep stack traces and original messages (development only). @default false */
   expose?: boolean;
@@ -31,6 +52,14 @@ export function maskError({ expose = false, onMasked }: MaskErrorOptions = {}) {
         return { ...formatted, extensions };
       }
       onMasked?.(formatted, original);
+      if (isDatabaseUnavailable(original)) {
+        return {
+          message: 'The service cannot reach its database right now; retry later (with the same idempotency key for a change)',
+          locations: formatted.locations,
+          path: formatted.path,
+          extensions: { code: ErrorCode.ServiceUnavailable },
+        };
+      }
       if (expose) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.InternalServerError } };
       return {
         message: 'Internal server error',

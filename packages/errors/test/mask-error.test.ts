@@ -1,0 +1,25 @@
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { maskError } from '../src/index.ts';
+
+const format = maskError();
+const wrapped = (original: Error) => new GraphQLError(original.message, { originalError: original });
+const formatted = { message: 'x', path: ['adjustStock'], extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+
+describe('maskError', () => {
+  it('answers SERVICE_UNAVAILABLE when the pool cannot hand out a connection in time', () => {
+    const r = format(formatted, wrapped(new Error('timeout exceeded when trying to connect')));
+    expect(r.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(r.message).toMatch(/retry/);
+  });
+
+  it('answers SERVICE_UNAVAILABLE for a refused connection and for a shutting-down server', () => {
+    expect(format(formatted, wrapped(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5'), { code: 'ECONNREFUSED' }))).extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(format(formatted, wrapped(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).extensions?.code).toBe('SERVICE_UNAVAILABLE');
+  });
+
+  it('still hides any other failure as INTERNAL_SERVER_ERROR with a generic message', () => {
+    const r = format(formatted, wrapped(Object.assign(new Error('new row violates check constraint'), { code: '23514' })));
+    expect(r).toEqual({ message: 'Internal server error', path: ['adjustStock'], locations: undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  });
+});
