@@ -174,7 +174,9 @@ export class OutboxRelay {
        WHERE published_at IS NULL AND seq IS NOT NULL ORDER BY pos LIMIT $1`,
       [batchSize],
     );
-    for (const row of rows) await bus.publish(channel, toDomainEvent(schema, row));
+    // One connection, auto-pipelined: sent together, delivered in this order, one round trip per batch
+    // instead of one per event (the relay kept up with ~50 events/s under load before).
+    await Promise.all(rows.map((row) => bus.publish(channel, toDomainEvent(schema, row))));
     if (rows.length > 0) {
       await db.query(`UPDATE "${schema}".outbox_events SET published_at = now() WHERE event_id = ANY($1::uuid[])`, [
         rows.map((r) => r.event_id),
