@@ -11,6 +11,7 @@ import { ADJUSTED_OF, RECEIVED_OF, SHIPPED_OF } from '../../subgraphs/analytics/
 const DAY = 86_400_000;
 const TENANT = 'p6-bench';
 const PG_TABLE = 'p6_fact_stock_movement';
+const PG_LEVELS = 'p6_stock_level_current';
 
 /**
  * The same synthetic ledger for both engines, from integer arithmetic on the row number `i` (so DuckDB
@@ -38,6 +39,9 @@ async function loadDuckDb(path: string, rows: number, base: Date): Promise<void>
        FROM range(${rows}) t(i))`,
     { base: base.toISOString() },
   );
+  // The level snapshot ingest keeps beside the facts.
+  await db.run(`INSERT INTO stock_level_current
+    SELECT tenant_id, item_id, location_id, sum(on_hand_delta), 0, NULL, 0, max(seq), max(occurred_at) FROM fact_stock_movement GROUP BY ALL`);
   db.closeSync();
   instance.closeSync();
 }
@@ -62,22 +66,27 @@ async function loadPostgres(pool: import('pg').Pool, rows: number, base: Date): 
       [base.toISOString(), start, Math.min(rows, start + chunk) - 1],
     );
   }
-  // PostgreSQL's best shot: an index on the filter, fresh statistics, visibility map set.
+  await pool.query(`DROP TABLE IF EXISTS ${PG_LEVELS}`);
+  await pool.query(`CREATE TABLE ${PG_LEVELS} AS SELECT tenant_id, item_id, location_id, sum(on_hand_delta)::int AS on_hand FROM ${PG_TABLE} GROUP BY 1, 2, 3`);
+  // PostgreSQL's best shot: indexes on the filters, fresh statistics, visibility map set.
   await pool.query(`CREATE INDEX ON ${PG_TABLE} (tenant_id, occurred_at)`);
+  await pool.query(`CREATE INDEX ON ${PG_LEVELS} (tenant_id)`);
   await pool.query(`VACUUM ANALYZE ${PG_TABLE}`);
+  await pool.query(`VACUUM ANALYZE ${PG_LEVELS}`);
 }
 
 /** inventoryTimeseries(interval: DAY) as the DuckDB store computes it (`timeseriesSql` in report-sql.ts), in PostgreSQL's dialect. */
 const PG_TIMESERIES = `
   WITH moves AS (
-    SELECT CASE WHEN occurred_at < $2::timestamp THEN NULL ELSE date_trunc('day', occurred_at) END AS bucket,
+    SELECT CASE WHEN occurred_at >= $3::timestamp THEN NULL ELSE date_trunc('day', occurred_at) END AS bucket,
            sum(received) AS received, sum(shipped) AS shipped, sum(adjusted) AS adjusted, sum(on_hand_delta) AS net
-    FROM ${PG_TABLE} WHERE tenant_id = $1 AND occurred_at < $3::timestamp
+    FROM ${PG_TABLE} WHERE tenant_id = $1 AND occurred_at >= $2::timestamp
     GROUP BY 1
   ),
-  opening AS (SELECT coalesce((SELECT net FROM moves WHERE bucket IS NULL), 0) AS v),
+  closing AS (SELECT (SELECT coalesce(sum(on_hand), 0) FROM ${PG_LEVELS} WHERE tenant_id = $1) - coalesce((SELECT net FROM moves WHERE bucket IS NULL), 0) AS v),
   buckets AS (SELECT generate_series(date_trunc('day', $2::timestamp), date_trunc('day', $3::timestamp - interval '1 microsecond'), interval '1 day') AS bucket)
-  SELECT b.bucket, ((SELECT v FROM opening) + sum(coalesce(m.net, 0)) OVER (ORDER BY b.bucket))::bigint AS on_hand,
+  SELECT b.bucket,
+         ((SELECT v FROM closing) - coalesce(sum(coalesce(m.net, 0)) OVER (ORDER BY b.bucket ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0))::bigint AS on_hand,
          coalesce(m.received, 0)::bigint AS received, coalesce(m.shipped, 0)::bigint AS shipped, coalesce(m.adjusted, 0)::bigint AS adjusted
   FROM buckets b LEFT JOIN moves m ON m.bucket = b.bucket ORDER BY b.bucket`;
 
@@ -121,7 +130,7 @@ export const scenario: Scenario = {
       const duckMs = await time(duck);
       const pgMs = await time(pg);
       await store.close();
-      await ctx.pool.query(`DROP TABLE ${PG_TABLE}`);
+      await ctx.pool.query(`DROP TABLE ${PG_TABLE}, ${PG_LEVELS}`);
       const ours = fromLatencies('timeseries: DuckDB store', 'query', duckMs, duckMs.reduce((s, v) => s + v, 0) / 1000, 0);
       const baseline = fromLatencies('timeseries: PostgreSQL', 'query', pgMs, pgMs.reduce((s, v) => s + v, 0) / 1000, 0);
       return {
@@ -129,14 +138,14 @@ export const scenario: Scenario = {
         comparisons: [{ label: '90-day daily time series, DuckDB vs PostgreSQL', ours: ours.name, baseline: baseline.name, goal: { text: '≥ 10× faster', minRatio: 10, zeroErrors: true } }],
         notes: [
           `${rows.toLocaleString('en')} facts (6/7 for the measured tenant, a year of days, 2,000 items × 5 locations); ${runs} runs each, one after the other, same answer checked first.`,
-          `Both compute onHand from every delta before the range plus the running sum in it (the store also adds its per-level baseline, 0 here).`,
-          `PostgreSQL has an index on (tenant_id, occurred_at) and fresh statistics; the query scans most of the table either way (the opening balance needs every earlier row).`,
+          `Both compute onHand backwards from the level snapshot (today's levels minus the deltas since each bucket), reading facts since \`from\` only.`,
+          `PostgreSQL has an index on (tenant_id, occurred_at), a level table with its index, and fresh statistics. The synthetic rows interleave days, so neither engine can skip old rows by position (real facts arrive in time order, which DuckDB's zone maps exploit).`,
           `The store's method is called in the bench process (the analytics service adds a GraphQL hop on top, the same for both engines).`,
           `Load: DuckDB ${duckLoadS.toFixed(1)} s, PostgreSQL ${pgLoadS.toFixed(1)} s (insert, index, VACUUM ANALYZE).`,
         ],
       };
     } finally {
-      await ctx.pool.query(`DROP TABLE IF EXISTS ${PG_TABLE}`).catch(() => {});
+      await ctx.pool.query(`DROP TABLE IF EXISTS ${PG_TABLE}, ${PG_LEVELS}`).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     }
   },

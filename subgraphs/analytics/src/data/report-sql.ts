@@ -53,9 +53,10 @@ function scopeConditions(scope: Scope, params: Statement['params']): string[] {
 
 /**
  * One row per bucket touching [from, to): movements summed per bucket, and the closing onHand,
- * carried forward: the levels' baseline + every delta before `from` + the running sum of deltas.
- * One scan, one aggregate: rows before `from` fall in a NULL bucket (the opening balance), so nothing
- * of the fact table is materialised twice.
+ * carried forward through buckets without movement. Computed backwards from the level snapshot:
+ * onHand at `to` = today's levels - every delta since `to`; each bucket closes at that minus the
+ * deltas of the buckets after it. So only facts since `from` are read (recent row groups, pruned by
+ * their time zone maps) — never the whole history before the range. One scan, one aggregate.
  */
 export function timeseriesSql(q: Scope & Range & { interval: Interval }): Statement {
   const params: Statement['params'] = { from: iso(q.from), to: iso(q.to) };
@@ -63,20 +64,21 @@ export function timeseriesSql(q: Scope & Range & { interval: Interval }): Statem
   const { unit, step } = BUCKET[q.interval];
   const sql = `
     WITH moves AS (
-      SELECT CASE WHEN occurred_at < $from::TIMESTAMP THEN NULL ELSE date_trunc('${unit}', occurred_at) END AS bucket,
+      SELECT CASE WHEN occurred_at >= $to::TIMESTAMP THEN NULL ELSE date_trunc('${unit}', occurred_at) END AS bucket,
              sum(received) AS received, sum(shipped) AS shipped, sum(adjusted) AS adjusted, sum(on_hand_delta) AS net
-      FROM fact_stock_movement WHERE ${where} AND occurred_at < $to::TIMESTAMP
+      FROM fact_stock_movement WHERE ${where} AND occurred_at >= $from::TIMESTAMP
       GROUP BY 1
     ),
-    opening AS (
-      SELECT (SELECT coalesce(sum(baseline_on_hand), 0) FROM stock_level_current WHERE ${where})
-           + coalesce((SELECT net FROM moves WHERE bucket IS NULL), 0) AS v
+    closing AS (
+      SELECT (SELECT coalesce(sum(on_hand), 0) FROM stock_level_current WHERE ${where})
+           - coalesce((SELECT net FROM moves WHERE bucket IS NULL), 0) AS v
     ),
     buckets AS (
       SELECT unnest(generate_series(date_trunc('${unit}', $from::TIMESTAMP), date_trunc('${unit}', $to::TIMESTAMP - INTERVAL 1 MICROSECOND), ${step})) AS bucket
     )
     SELECT epoch_ms(b.bucket) AS at_ms,
-           ((SELECT v FROM opening) + sum(coalesce(m.net, 0)) OVER (ORDER BY b.bucket))::BIGINT AS on_hand,
+           ((SELECT v FROM closing)
+             - coalesce(sum(coalesce(m.net, 0)) OVER (ORDER BY b.bucket ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0))::BIGINT AS on_hand,
            coalesce(m.received, 0)::BIGINT AS received, coalesce(m.shipped, 0)::BIGINT AS shipped, coalesce(m.adjusted, 0)::BIGINT AS adjusted
     FROM buckets b LEFT JOIN moves m ON m.bucket = b.bucket
     ORDER BY b.bucket`;
