@@ -76,7 +76,9 @@ describe('npm start on real PostgreSQL and Redis', () => {
     const answered = await Promise.all(placing);
 
     await launcher.waitFor(/inventory exited unexpectedly \(signal SIGKILL\); restarting in \d+ ms/, { from: mark, timeoutMs: 10_000 });
-    await until(async () => (await fetch(`${gateway}/readyz`).catch(() => null))?.status === 200, 'gateway /readyz 200 after the restart', { timeoutMs: 30_000 - (Date.now() - killedAt) });
+    const inventory = launcher.output().match(/\| inventory ready at (http:\/\/[\d.:]+)/)![1];
+    await until(async () => (await fetch(`${inventory}/readyz`).catch(() => null))?.status === 200, 'inventory /readyz 200 after the restart', { timeoutMs: 30_000 - (Date.now() - killedAt) });
+    await until(async () => (await fetch(`${gateway}/readyz`).catch(() => null))?.status === 200, 'gateway /readyz 200 after the restart', { timeoutMs: 30_000 });
     const restartedPid = pidsOf().inventory;
     expect(restartedPid).not.toBe(killedPid);
     expect(isAlive(restartedPid)).toBe(true);
