@@ -38,11 +38,14 @@ export interface IdempotentOptions<R> {
  * stored result; a failed outcome (`failed: true`) is rolled back to a savepoint and its result is
  * stored too, so a retry gets the same answer — unless it is a validation refusal (`isValidationRefusal`):
  * then the key is released and stores nothing. Without a key, a failed outcome is still rolled back.
+ * A successful `run` may answer `saved: true` when it stored `result` under the key itself, in the statement
+ * that made its effect (one round trip fewer while it holds its locks). Its table: `<schema>.idempotency_keys`,
+ * the response as `JSON.stringify(result)`, like `IdempotencyStore.saveResponses`.
  */
 export async function idempotent<R>(
   tx: SqlClient,
   { schema, tenantId, operation, key, input, reused, field = ['input', 'idempotencyKey'] }: IdempotentOptions<R>,
-  run: () => Promise<{ result: R; failed: boolean }>,
+  run: () => Promise<{ result: R; failed: boolean; saved?: boolean }>,
 ): Promise<R> {
   const store = new IdempotencyStore(tx, schema);
   const hash = requestHash(input);
@@ -55,9 +58,9 @@ export async function idempotent<R>(
     }
   }
   await tx.$executeRawUnsafe('SAVEPOINT effect');
-  const { result, failed } = await run();
+  const { result, failed, saved = false } = await run();
   if (failed) await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT effect');
   if (key && failed && isValidationRefusal(result)) await store.release({ tenantId, operation, keys: [key] });
-  else if (key) await store.saveResponses({ tenantId, operation, responses: [{ key, response: result }] });
+  else if (key && !(saved && !failed)) await store.saveResponses({ tenantId, operation, responses: [{ key, response: result }] });
   return result;
 }

@@ -16,28 +16,6 @@ const COLUMNS = sql`m.id::text AS id, m.tenant_id AS "tenantId", m.item_id AS "i
 export class MovementRepository {
   constructor(private readonly db: Sql) {}
 
-  /** Appends ledger lines in one statement; returns them with ids, in the given order. */
-  append({ tenantId, movements }: { tenantId: string; movements: NewMovement[] }, tx: Sql = this.db): Promise<MovementRecord[]> {
-    if (movements.length === 0) return Promise.resolve([]);
-    const col = <K extends keyof NewMovement>(key: K) => movements.map((m) => m[key]);
-    return tx.$queryRaw<MovementRecord[]>`
-      WITH inserted AS (
-        INSERT INTO inventory.stock_movements AS m (tenant_id, item_id, location_id, reason, on_hand_delta, reserved_delta,
-          on_hand_after, reserved_after, reference, reservation_id, actor_id)
-        SELECT ${tenantId}, u.item_id, u.location_id, u.reason::inventory."MovementReason", u.on_hand_delta, u.reserved_delta,
-          u.on_hand_after, u.reserved_after, u.reference, u.reservation_id, u.actor_id
-        FROM unnest(${col('itemId')}::uuid[], ${col('locationId')}::uuid[], ${col('reason')}::text[],
-                    ${col('onHandDelta')}::int[], ${col('reservedDelta')}::int[], ${col('onHandAfter')}::int[],
-                    ${col('reservedAfter')}::int[], ${col('reference')}::text[], ${col('reservationId')}::uuid[],
-                    ${col('actorId')}::text[])
-             WITH ORDINALITY AS u(item_id, location_id, reason, on_hand_delta, reserved_delta, on_hand_after, reserved_after,
-                                  reference, reservation_id, actor_id, ord)
-        ORDER BY u.ord
-        RETURNING ${COLUMNS}
-      )
-      SELECT * FROM inserted ORDER BY id::bigint`;
-  }
-
   /** A page of the ledger, newest first, with one extra row. */
   list({ tenantId, filter, beforeId, limit }: { tenantId: string; filter: MovementFilter; beforeId: string | null; limit: number }, tx: Sql = this.db) {
     return tx.$queryRaw<MovementRecord[]>`

@@ -1,5 +1,6 @@
 import { CategoryRepository } from './category.repository.ts';
 import { ItemRepository } from './item.repository.ts';
+import { LedgerRepository } from './ledger.repository.ts';
 import { LocationRepository } from './location.repository.ts';
 import { MovementRepository } from './movement.repository.ts';
 import { OutboxRepository } from './outbox.repository.ts';
@@ -17,6 +18,7 @@ export function createRepositories(db: Sql) {
     movements: new MovementRepository(db),
     reservations: new ReservationRepository(db),
     outbox: new OutboxRepository(db),
+    ledger: new LedgerRepository(db),
   };
 }
 

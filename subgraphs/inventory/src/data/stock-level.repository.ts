@@ -38,19 +38,6 @@ export class StockLevelRepository {
       ON CONFLICT DO NOTHING`;
   }
 
-  /** Writes the new quantities of locked levels; each version goes up by its number of changes. Returns them as stored. */
-  write({ tenantId, levels, increments }: { tenantId: string; levels: StockLevelRecord[]; increments: number[] }, tx: Sql = this.db): Promise<StockLevelRecord[]> {
-    if (levels.length === 0) return Promise.resolve([]);
-    return tx.$queryRaw<StockLevelRecord[]>`
-      UPDATE inventory.stock_levels s
-      SET on_hand = u.on_hand, reserved = u.reserved, reorder_point = u.reorder_point, version = s.version + u.changes, updated_at = now()
-      FROM unnest(${levels.map((l) => l.itemId)}::uuid[], ${levels.map((l) => l.locationId)}::uuid[],
-                  ${levels.map((l) => l.onHand)}::int[], ${levels.map((l) => l.reserved)}::int[],
-                  ${levels.map((l) => l.reorderPoint)}::int[], ${increments}::int[]) AS u(item_id, location_id, on_hand, reserved, reorder_point, changes)
-      WHERE s.tenant_id = ${tenantId} AND s.item_id = u.item_id AND s.location_id = u.location_id
-      RETURNING ${COLUMNS}`;
-  }
-
   /** Every level of `itemIds` (one location when given), for DataLoader. */
   findForItems({ tenantId, itemIds, locationId }: { tenantId: string; itemIds: readonly string[]; locationId?: string | null }, tx: Sql = this.db) {
     return tx.$queryRaw<StockLevelRecord[]>`

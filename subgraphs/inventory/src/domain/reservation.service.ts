@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { UserErrorCode, userError, type UserError } from '@stockline/errors';
 import { inTransaction, type Db, type Tx } from '../data/prisma.ts';
 import { createRepositories, type Repositories } from '../data/repositories.ts';
+import type { NewReservation } from '../data/reservation.repository.ts';
 import { isUuid, type Actor } from '@stockline/service';
-import { idempotent } from './idempotency.ts';
+import { idempotent, saveResponseStatement } from './idempotency.ts';
 import type { ReservationRecord } from './records.ts';
 import { StockLedger, availableOf } from './stock-ledger.ts';
 import { checkExists, checkQuantity, checkReference, existingIds } from './stock-validation.ts';
@@ -84,11 +85,13 @@ export class ReservationService {
         const outcome = ledger.apply({ ...input, reason: 'RESERVED', onHandDelta: 0, reservedDelta: input.quantity, reservationId: id });
         if (!outcome.ok) return { result: failed({ ...outcome.error, field: ['input', 'quantity'] }), failed: true };
         const expiresAt = input.ttlSeconds != null ? new Date(Date.now() + input.ttlSeconds * 1000) : null;
-        const [reservation] = await this.repos.reservations.insert({
+        const at = new Date();
+        const { statement, records: [reservation] } = this.repos.reservations.insertStatement({
           tenantId: actor.tenantId,
           rows: [{ id, itemId: input.itemId, locationId: input.locationId, quantity: input.quantity, reference: input.reference ?? null, expiresAt }],
-        }, tx);
-        await ledger.commit();
+          at,
+        });
+        await ledger.commit({ at, also: [statement] });
         return { result: { reservation, userErrors: [] }, failed: false };
       }),
     );
@@ -174,7 +177,7 @@ export class ReservationService {
         }
         const ledger = new StockLedger(tx, this.repos, tenantId, actor.userId);
         const levelsOf = await ledger.lockItems([...new Set(input.lines.map((l) => l.itemId))]);
-        const rows: (Parameters<Repositories['reservations']['insert']>[0]['rows'][number] & { lineIndex: number })[] = [];
+        const rows: (NewReservation & { lineIndex: number })[] = [];
         for (const [i, line] of input.lines.entries()) {
           const plan = line.locationId
             ? [{ locationId: line.locationId, quantity: line.quantity }]
@@ -191,9 +194,14 @@ export class ReservationService {
             rows.push({ id, itemId: line.itemId, locationId: part.locationId, quantity: part.quantity, reference: input.reference ?? null, expiresAt: null, lineIndex: i });
           }
         }
-        const inserted = await this.repos.reservations.insert({ tenantId, rows }, tx);
-        await ledger.commit();
-        return { result: { reservations: inserted.map((r, n) => ({ ...r, lineIndex: rows[n].lineIndex })), userErrors: [] }, failed: false };
+        const at = new Date();
+        const { statement, records: inserted } = this.repos.reservations.insertStatement({ tenantId, rows, at });
+        const result = { reservations: inserted.map((r, n) => ({ ...r, lineIndex: rows[n].lineIndex })), userErrors: [] };
+        // The reservations, the ledger, the outbox and the key's response in one statement: the levels stay
+        // locked for it and COMMIT only.
+        const key = input.idempotencyKey;
+        await ledger.commit({ at, also: [statement, ...(key ? [saveResponseStatement({ tenantId, operation: 'reserveLines', key, response: result })] : [])] });
+        return { result, failed: false, saved: !!key };
       }),
     );
     this.onCommitted();
@@ -229,9 +237,17 @@ export class ReservationService {
           r.consumedQuantity += c.quantity;
           if (r.consumedQuantity === r.quantity) r.status = 'CONSUMED';
         }
-        await repo.update({ tenantId: actor.tenantId, rows: [...locked.values()] }, tx);
-        await ledger.commit();
-        return { result: { reservations: ids.map((id) => locked.get(id)!), userErrors: [] }, failed: false };
+        const at = new Date();
+        const result = { reservations: ids.map((id) => locked.get(id)!), userErrors: [] };
+        const key = input.idempotencyKey;
+        await ledger.commit({
+          at,
+          also: [
+            repo.updateStatement({ tenantId: actor.tenantId, rows: [...locked.values()], at }),
+            ...(key ? [saveResponseStatement({ tenantId: actor.tenantId, operation: 'consume', key, response: result })] : []),
+          ],
+        });
+        return { result, failed: false, saved: !!key };
       }),
     );
     this.onCommitted();
@@ -252,8 +268,8 @@ export class ReservationService {
       }
       changed.set(r.id, { ...r, status });
     }
-    await this.repos.reservations.update({ tenantId, rows: [...changed.values()] }, tx);
-    await ledger.commit();
+    const at = new Date();
+    await ledger.commit({ at, also: changed.size ? [this.repos.reservations.updateStatement({ tenantId, rows: [...changed.values()], at })] : [] });
     return changed;
   }
 }

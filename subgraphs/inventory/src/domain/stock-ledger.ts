@@ -1,8 +1,9 @@
 import { Topic } from '@stockline/events';
 import { UserErrorCode, userError, type UserError } from '@stockline/errors';
+import type { LedgerEvent } from '../data/ledger.repository.ts';
 import type { NewMovement } from '../data/movement.repository.ts';
-import type { NewEvent } from '../data/outbox.repository.ts';
 import type { Repositories } from '../data/repositories.ts';
+import type { SqlFragment } from '../data/sql.ts';
 import type { LevelKey } from '../data/stock-level.repository.ts';
 import type { Tx } from '../data/prisma.ts';
 import type { MovementReason, MovementRecord, StockLevelRecord } from './records.ts';
@@ -26,7 +27,8 @@ const isBelow = (level: Pick<StockLevelRecord, 'onHand' | 'reserved' | 'reorderP
 
 /**
  * One transaction's work on stock levels: lock them, apply changes in memory with the invariants
- * checked at every step, then write levels, ledger lines and outbox events in three set-based statements.
+ * checked at every step, then write levels, ledger lines and outbox events (and the caller's reservations)
+ * in one statement, so a hot level stays locked for that statement and COMMIT only.
  *
  * Invariants held at every step: onHand >= 0, reserved >= 0, available = onHand - reserved >= 0.
  * A change that would break one is refused with INSUFFICIENT_STOCK and what was available.
@@ -39,7 +41,7 @@ export class StockLedger {
 
   constructor(
     private readonly tx: Tx,
-    private readonly repos: Pick<Repositories, 'levels' | 'movements' | 'outbox'>,
+    private readonly repos: Pick<Repositories, 'levels' | 'ledger'>,
     private readonly tenantId: string,
     private readonly actorId: string,
   ) {}
@@ -53,10 +55,16 @@ export class StockLedger {
     const wanted = dedupe(keys.concat(create)).filter((k) => !this.levels.has(keyOf(k.itemId, k.locationId)));
     if (wanted.length === 0) return;
     const toCreate = dedupe(create).filter((k) => !this.levels.has(keyOf(k.itemId, k.locationId)));
-    await repo.createMissing({ tenantId: this.tenantId, keys: toCreate }, this.tx);
-    for (const level of await repo.lock({ tenantId: this.tenantId, keys: wanted }, this.tx)) {
-      this.levels.set(keyOf(level.itemId, level.locationId), { ...level });
+    const remember = (levels: StockLevelRecord[]) => levels.forEach((level) => this.levels.set(keyOf(level.itemId, level.locationId), { ...level }));
+    if (wanted.length === 1) {
+      // One level (adjust, set, reserve): lock it; create it only when it is missing (the rare case),
+      // which saves a round trip on the hot path. Several levels are created first so that they are
+      // all locked by one statement, in (item, location) order.
+      remember(await repo.lock({ tenantId: this.tenantId, keys: wanted }, this.tx));
+      if (this.levels.has(keyOf(wanted[0].itemId, wanted[0].locationId)) || toCreate.length === 0) return;
     }
+    await repo.createMissing({ tenantId: this.tenantId, keys: toCreate }, this.tx);
+    remember(await repo.lock({ tenantId: this.tenantId, keys: wanted }, this.tx));
   }
 
   /** Locks every existing level of `itemIds` in one statement; returns each item's locations. */
@@ -133,26 +141,40 @@ export class StockLedger {
     if (!wasBelow && isBelow(level)) this.lowStockWithoutMovement.push({ ...level });
   }
 
-  /** Writes everything applied; returns the ledger lines (in apply order) and the levels as stored. */
-  async commit(): Promise<{ movements: MovementRecord[]; levels: Map<string, StockLevelRecord> }> {
-    const changed = [...this.changesPerLevel.keys()].map((k) => this.levels.get(k)!);
-    const stored = await this.repos.levels.write({
-      tenantId: this.tenantId,
-      levels: changed,
-      increments: changed.map((l) => this.changesPerLevel.get(keyOf(l.itemId, l.locationId))!),
-    }, this.tx);
-    const movements = await this.repos.movements.append({ tenantId: this.tenantId, movements: this.pending.map((p) => p.movement) }, this.tx);
-    const events: NewEvent[] = [];
-    movements.forEach((movement, i) => {
+  /**
+   * Writes everything applied, and `also` (more CTEs stamped with `at`, e.g. reservations), in one statement;
+   * returns the ledger lines (in apply order) and the levels as stored.
+   */
+  async commit({ at = new Date(), also = [] }: { at?: Date; also?: SqlFragment[] } = {}): Promise<{ movements: MovementRecord[]; levels: Map<string, StockLevelRecord> }> {
+    const keys = [...this.changesPerLevel.keys()];
+    const changed = keys.map((k) => this.levels.get(k)!);
+    const increments = keys.map((k) => this.changesPerLevel.get(k)!);
+    const events: LedgerEvent[] = [];
+    this.pending.forEach(({ movement, lowStock }, i) => {
       const level = this.levels.get(keyOf(movement.itemId, movement.locationId))!;
-      events.push({ type: Topic.StockChanged, payload: stockChangedPayload(movement, level.reorderPoint) });
-      if (this.pending[i].lowStock) {
-        events.push({ type: Topic.LowStock, payload: lowStockPayload({ ...level, onHand: movement.onHandAfter, reserved: movement.reservedAfter }, movement.occurredAt) });
+      events.push({ type: Topic.StockChanged, payload: stockChangedPayload(movement, level.reorderPoint, at), movement: i });
+      if (lowStock) {
+        events.push({ type: Topic.LowStock, payload: lowStockPayload({ ...level, onHand: movement.onHandAfter, reserved: movement.reservedAfter }, at), movement: null });
       }
     });
-    const now = new Date();
-    for (const level of this.lowStockWithoutMovement) events.push({ type: Topic.LowStock, payload: lowStockPayload(level, now) });
-    await this.repos.outbox.append({ tenantId: this.tenantId, events }, this.tx);
+    for (const level of this.lowStockWithoutMovement) events.push({ type: Topic.LowStock, payload: lowStockPayload(level, at), movement: null });
+    const ids = await this.repos.ledger.write(
+      { tenantId: this.tenantId, at, levels: changed, increments, movements: this.pending.map((p) => p.movement), events, also },
+      this.tx,
+    );
+    return this.preview(at, ids);
+  }
+
+  /**
+   * What `commit({ at })` will answer: the levels were locked when read, so what is stored is what was read
+   * plus the changes. Ledger line ids are known only once inserted ('' until then).
+   */
+  preview(at: Date, ids: string[] = []): { movements: MovementRecord[]; levels: Map<string, StockLevelRecord> } {
+    const movements = this.pending.map(({ movement }, i): MovementRecord => ({ ...movement, id: ids[i] ?? '', tenantId: this.tenantId, occurredAt: at }));
+    const stored = [...this.changesPerLevel.entries()].map(([k, changes]): StockLevelRecord => {
+      const level = this.levels.get(k)!;
+      return { ...level, version: level.version + changes, updatedAt: at };
+    });
     return { movements, levels: new Map(stored.map((l) => [keyOf(l.itemId, l.locationId), l])) };
   }
 
@@ -166,9 +188,9 @@ function dedupe(keys: LevelKey[]): LevelKey[] {
   return [...new Map(keys.map((k) => [keyOf(k.itemId, k.locationId), k])).values()];
 }
 
-function stockChangedPayload(m: MovementRecord, reorderPoint: number | null) {
+/** StockChanged of a ledger line; `movementId` is added by the statement that inserts the line. */
+function stockChangedPayload(m: NewMovement, reorderPoint: number | null, at: Date) {
   return {
-    movementId: m.id,
     itemId: m.itemId,
     locationId: m.locationId,
     reason: m.reason,
@@ -181,7 +203,7 @@ function stockChangedPayload(m: MovementRecord, reorderPoint: number | null) {
     reference: m.reference,
     reservationId: m.reservationId,
     actorId: m.actorId,
-    occurredAt: new Date(m.occurredAt).toISOString(),
+    occurredAt: at.toISOString(),
   };
 }
 

@@ -4,7 +4,7 @@ import type { MovementFilter } from '../data/movement.repository.ts';
 import { SCHEMA, inTransaction, type Db } from '../data/prisma.ts';
 import { createRepositories, type Repositories } from '../data/repositories.ts';
 import { isUuid, type Actor } from '@stockline/service';
-import { idempotent } from './idempotency.ts';
+import { idempotent, saveResponseStatement } from './idempotency.ts';
 import type { MovementReason, MovementRecord, StockLevelRecord } from './records.ts';
 import { StockLedger, levelKey } from './stock-ledger.ts';
 import { checkExists, checkQuantity, checkReference, existingIds } from './stock-validation.ts';
@@ -109,8 +109,16 @@ export class StockService {
         if (stale) return { result: failed(stale), failed: true };
         const outcome = ledger.apply({ ...input, onHandDelta: input.delta, reservedDelta: 0 });
         if (!outcome.ok) return { result: failed({ ...outcome.error, field: ['input', 'delta'] }), failed: true };
-        const { movements, levels } = await ledger.commit();
-        return { result: { stockLevel: levels.get(levelKey(input.itemId, input.locationId))!, movement: movements[0], userErrors: [] }, failed: false };
+        // The level, the ledger line, the outbox row and the key's response in one statement.
+        const at = new Date();
+        const expected = ledger.preview(at);
+        const stockLevel = expected.levels.get(levelKey(input.itemId, input.locationId))!;
+        const idempotencyKey = input.idempotencyKey;
+        const save = idempotencyKey
+          ? [saveResponseStatement({ tenantId: actor.tenantId, operation: 'adjustStock', key: idempotencyKey, response: { stockLevel, movement: expected.movements[0], userErrors: [] }, movementIdAt: ['movement', 'id'] })]
+          : [];
+        const { movements } = await ledger.commit({ at, also: save });
+        return { result: { stockLevel, movement: movements[0], userErrors: [] }, failed: false, saved: !!idempotencyKey };
       }),
     );
     this.onCommitted();
