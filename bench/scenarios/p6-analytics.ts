@@ -16,7 +16,8 @@ const PG_LEVELS = 'p6_stock_level_current';
 /**
  * The same synthetic ledger for both engines, from integer arithmetic on the row number `i` (so DuckDB
  * and PostgreSQL hold identical rows): 6 of 7 rows belong to the measured tenant, 2,000 items, 5
- * locations, a year of days, receipts and shipments with corrections and damage.
+ * locations, a year of days in order (as the event log delivers them), receipts and shipments with
+ * corrections and damage.
  */
 const column = {
   tenant: `CASE WHEN i % 7 = 0 THEN 'p6-other' ELSE '${TENANT}' END`,
@@ -30,7 +31,7 @@ async function loadDuckDb(path: string, rows: number, base: Date): Promise<void>
   const instance = await DuckDBInstance.create(path);
   const db = await instance.connect();
   for (const ddl of DUCKDB_SCHEMA) await db.run(ddl);
-  const at = `$base::TIMESTAMP + to_days((i % 365)::INTEGER) + to_seconds(((i * 31) % 86400)::BIGINT)`;
+  const at = `$base::TIMESTAMP + to_days((i * 365 // ${rows})::INTEGER) + to_seconds(((i * 31) % 86400)::BIGINT)`;
   await db.run(
     `INSERT INTO fact_stock_movement
      SELECT *, ${RECEIVED_OF}, ${SHIPPED_OF}, ${ADJUSTED_OF} FROM (
@@ -53,7 +54,7 @@ async function loadPostgres(pool: import('pg').Pool, rows: number, base: Date): 
     item_id text NOT NULL, category_id text, location_id text NOT NULL, reason text NOT NULL, on_hand_delta integer NOT NULL,
     reserved_delta integer NOT NULL, on_hand_after integer NOT NULL, reserved_after integer NOT NULL, reorder_point integer,
     received integer NOT NULL, shipped integer NOT NULL, adjusted integer NOT NULL)`);
-  const at = `$1::timestamp + make_interval(days => (i % 365)::int, secs => (i * 31) % 86400)`;
+  const at = `$1::timestamp + make_interval(days => (i * 365 / ${rows})::int, secs => (i * 31) % 86400)`;
   // In chunks, so one statement never holds the whole year in memory.
   const chunk = 2_000_000;
   for (let start = 0; start < rows; start += chunk) {
@@ -139,7 +140,7 @@ export const scenario: Scenario = {
         notes: [
           `${rows.toLocaleString('en')} facts (6/7 for the measured tenant, a year of days, 2,000 items × 5 locations); ${runs} runs each, one after the other, same answer checked first.`,
           `Both compute onHand backwards from the level snapshot (today's levels minus the deltas since each bucket), reading facts since \`from\` only.`,
-          `PostgreSQL has an index on (tenant_id, occurred_at), a level table with its index, and fresh statistics. The synthetic rows interleave days, so neither engine can skip old rows by position (real facts arrive in time order, which DuckDB's zone maps exploit).`,
+          `PostgreSQL has an index on (tenant_id, occurred_at), a level table with its index, and fresh statistics. Rows are stored in day order, as the event log delivers them (DuckDB skips older row groups by their zone maps; PostgreSQL's index range scan reads a correlated heap).`,
           `The store's method is called in the bench process (the analytics service adds a GraphQL hop on top, the same for both engines).`,
           `Load: DuckDB ${duckLoadS.toFixed(1)} s, PostgreSQL ${pgLoadS.toFixed(1)} s (insert, index, VACUUM ANALYZE).`,
         ],
