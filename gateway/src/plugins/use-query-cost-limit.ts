@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, getNamedType, getNullableType, isLeafType, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
-import { BadUserInputError } from '@stockline/errors';
+import { ErrorCode } from '@stockline/errors';
 import { Limit, tooComplex } from '../limits/too-complex.ts';
 
 /** Cost of a list that takes no `first`: we assume this many elements (stock levels, order lines). */
@@ -59,8 +59,9 @@ export function operationCost({ schema, document, request, operationName, contex
       estimators: [estimateCost, simpleEstimator({ defaultComplexity: 0 })],
     });
   } catch (error) {
-    // Costing coerces the variables first; a value of the wrong type is the caller's error.
-    if (error instanceof GraphQLError) throw new BadUserInputError(error.message);
+    // Costing coerces the variables first; a value of the wrong type is the caller's error: 400, as
+    // Apollo answers a variable it cannot coerce (thrown from a plugin, it would otherwise be a 500).
+    if (error instanceof GraphQLError) throw new GraphQLError(error.message, { extensions: { code: ErrorCode.BadUserInput, http: { status: 400 } } });
     throw error;
   }
   requestedCosts.set(contextValue, cost);
