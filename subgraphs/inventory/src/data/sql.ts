@@ -105,16 +105,21 @@ export class Database extends Executor {
    */
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection whose ROLLBACK failed may still be inside the transaction (or broken): it is destroyed
+    // rather than handed to the next caller with its locks.
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await fn(new Executor(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 }
