@@ -73,4 +73,57 @@ export class LedgerRepository {
       SELECT id::text AS id FROM mo ORDER BY ord`;
     return rows.map((r) => r.id);
   }
+
+  /**
+   * adjustStock's common case as ONE statement, in its own implicit transaction: the level's UPDATE takes
+   * the row lock, checks the invariants and `changeFromQuantity` on the latest committed row, and the ledger
+   * line and outbox events are written with it; the lock is held for this statement's execution only.
+   * Returns null (nothing written) when the level does not exist or the change is refused: the caller takes
+   * the general path, which says why.
+   */
+  async adjustOne(
+    { tenantId, itemId, locationId, delta, reason, reference, changeFromQuantity, actorId, at }: {
+      tenantId: string; itemId: string; locationId: string; delta: number; reason: string; reference: string | null;
+      changeFromQuantity: number | null; actorId: string; at: Date;
+    },
+    tx: Sql = this.db,
+  ): Promise<{ onHand: number; reserved: number; reorderPoint: number | null; version: number; movementId: string } | null> {
+    const iso = at.toISOString();
+    const [row] = await tx.$queryRaw<{ onHand: number; reserved: number; reorderPoint: number | null; version: number; movementId: string }[]>`
+      WITH up AS (
+        UPDATE inventory.stock_levels s
+        SET on_hand = s.on_hand + ${delta}::int, version = s.version + 1, updated_at = ${at}::timestamptz
+        WHERE s.tenant_id = ${tenantId} AND s.item_id = ${itemId}::uuid AND s.location_id = ${locationId}::uuid
+          AND s.on_hand + ${delta}::int >= 0 AND s.on_hand + ${delta}::int >= s.reserved
+          AND (${changeFromQuantity}::int IS NULL OR s.on_hand = ${changeFromQuantity}::int)
+        RETURNING s.on_hand, s.reserved, s.reorder_point, s.version
+      ), mv AS (
+        INSERT INTO inventory.stock_movements (tenant_id, item_id, location_id, reason, on_hand_delta, reserved_delta,
+          on_hand_after, reserved_after, reference, reservation_id, actor_id, occurred_at)
+        SELECT ${tenantId}, ${itemId}::uuid, ${locationId}::uuid, ${reason}::inventory."MovementReason", ${delta}::int, 0,
+          up.on_hand, up.reserved, ${reference}::text, NULL, ${actorId}::text, ${at}::timestamptz
+        FROM up
+        RETURNING id
+      ), ob AS (
+        INSERT INTO inventory.outbox_events (tenant_id, type, payload)
+        SELECT ${tenantId}, e.type, e.payload
+        FROM up, mv, LATERAL (VALUES
+          (1, 'StockChanged', jsonb_build_object(
+            'movementId', mv.id::text, 'itemId', ${itemId}::text, 'locationId', ${locationId}::text, 'reason', ${reason}::text,
+            'onHand', up.on_hand, 'reserved', up.reserved, 'available', up.on_hand - up.reserved,
+            'onHandDelta', ${delta}::int, 'reservedDelta', 0, 'reorderPoint', up.reorder_point, 'reference', ${reference}::text,
+            'reservationId', NULL::text, 'actorId', ${actorId}::text, 'occurredAt', ${iso}::text)),
+          -- LowStock when available falls below the reorder point with this change (not on further falls)
+          (2, 'LowStock', CASE WHEN up.reorder_point IS NOT NULL AND up.on_hand - up.reserved < up.reorder_point
+                                AND NOT (up.on_hand - ${delta}::int - up.reserved < up.reorder_point)
+            THEN jsonb_build_object('itemId', ${itemId}::text, 'locationId', ${locationId}::text, 'onHand', up.on_hand, 'reserved', up.reserved,
+              'available', up.on_hand - up.reserved, 'reorderPoint', up.reorder_point, 'occurredAt', ${iso}::text) END)
+        ) AS e(n, type, payload)
+        WHERE e.payload IS NOT NULL
+        ORDER BY e.n
+      )
+      SELECT up.on_hand AS "onHand", up.reserved, up.reorder_point AS "reorderPoint", up.version, mv.id::text AS "movementId"
+      FROM up, mv`;
+    return row ?? null;
+  }
 }

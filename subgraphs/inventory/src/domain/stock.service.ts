@@ -97,6 +97,13 @@ export class StockService {
   async adjustStock(actor: Actor, input: AdjustStockInput): Promise<StockPayload> {
     const invalid = validateAdjust(input, ['input']);
     if (invalid) return failed(invalid);
+    if (!input.idempotencyKey) {
+      const applied = await this.adjustExistingLevel(actor, input);
+      if (applied) {
+        this.onCommitted();
+        return applied;
+      }
+    }
     const result = await inTransaction(this.db, (tx) =>
       idempotent(tx, { tenantId: actor.tenantId, operation: 'adjustStock', key: input.idempotencyKey, input, reused: failed }, async () => {
         const found = await existingIds(tx, this.repos, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.locationId] });
@@ -123,6 +130,32 @@ export class StockService {
     );
     this.onCommitted();
     return result;
+  }
+
+  /**
+   * An adjustment without idempotency key of a level that exists, accepted: one statement in its own
+   * transaction (LedgerRepository.adjustOne), so a hot level is locked for that statement only. Null when
+   * it was not applied (no level yet, or refused); then the general path decides and says why.
+   */
+  private async adjustExistingLevel(actor: Actor, input: AdjustStockInput): Promise<StockPayload | null> {
+    if (!isUuid(input.itemId) || !isUuid(input.locationId)) return null;
+    const at = new Date();
+    const { tenantId, userId } = actor;
+    const reference = input.reference ?? null;
+    const row = await this.repos.ledger.adjustOne({
+      tenantId, itemId: input.itemId, locationId: input.locationId, delta: input.delta, reason: input.reason, reference,
+      changeFromQuantity: input.changeFromQuantity ?? null, actorId: userId, at,
+    });
+    if (!row) return null;
+    const { itemId, locationId } = input;
+    return {
+      stockLevel: { tenantId, itemId, locationId, onHand: row.onHand, reserved: row.reserved, reorderPoint: row.reorderPoint, version: row.version, updatedAt: at },
+      movement: {
+        id: row.movementId, tenantId, itemId, locationId, reason: input.reason, onHandDelta: input.delta, reservedDelta: 0,
+        onHandAfter: row.onHand, reservedAfter: row.reserved, reference, reservationId: null, actorId: userId, occurredAt: at,
+      },
+      userErrors: [],
+    };
   }
 
   async setStock(actor: Actor, input: SetStockInput): Promise<StockPayload> {
