@@ -30,6 +30,8 @@ export interface OutboxRow {
 export class OutboxRelay {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** Every round, timer's or drain's, runs after the previous one: they share the leader connection and its transaction. */
+  private serial: Promise<unknown> = Promise.resolve();
   private again = false;
   private stopped = false;
   private leader: pg.PoolClient | null = null;
@@ -68,8 +70,14 @@ export class OutboxRelay {
 
   /** Publishes everything pending now; resolves when done (tests and shutdown use it). */
   async drain(): Promise<void> {
-    while (this.running) await this.running;
-    await this.runOnce();
+    await this.exclusive();
+  }
+
+  /** One round, after any round in progress (two at once would number and publish the same rows twice). */
+  private exclusive(): Promise<void> {
+    const round = this.serial.then(() => this.runOnce());
+    this.serial = round.catch(() => {});
+    return round;
   }
 
   private get lockName() {
@@ -84,7 +92,7 @@ export class OutboxRelay {
 
   private tick() {
     if (this.running || this.stopped) return;
-    this.running = this.runOnce()
+    this.running = this.exclusive()
       .catch((error) => this.options.onError?.(error))
       .finally(() => {
         this.running = null;
