@@ -22,7 +22,7 @@ export async function startEmbeddedPostgres({ dataDir, port = 54329 }: { dataDir
   keepExtendedQueriesWhole(server);
   await server.start();
   return {
-    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres?${EMBEDDED_URL_FLAG}=pglite`,
     async stop() {
       await server.stop();
       await db.close();
@@ -97,4 +97,16 @@ function keepExtendedQueriesWhole(server: PGLiteSocketServer): void {
       this.processing = false;
     }
   };
+}
+
+/**
+ * Marks the URL of embedded PostgreSQL. PGlite is one session behind every socket connection, so
+ * what PostgreSQL keeps per connection (named prepared statements) is shared: clients must not rely
+ * on it. pg ignores the unknown parameter.
+ */
+export const EMBEDDED_URL_FLAG = 'stockline_embedded';
+
+/** Whether `url` points at embedded PostgreSQL (see EMBEDDED_URL_FLAG). */
+export function isEmbeddedDatabase(url: string | undefined): boolean {
+  return !!url && new URL(url).searchParams.has(EMBEDDED_URL_FLAG);
 }

@@ -1,3 +1,4 @@
+import { isEmbeddedDatabase } from '@stockline/db';
 import { Database, type Sql } from './sql.ts';
 
 /**
@@ -22,5 +23,5 @@ export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T>
  * client at run time).
  */
 export function createPrisma(pool: import('pg').Pool): Db {
-  return new Database(pool);
+  return new Database(pool, { namedStatements: !isEmbeddedDatabase(pool.options.connectionString) });
 }

@@ -67,7 +67,11 @@ function toQuery(fragment: SqlFragment): { text: string; values: unknown[] } {
 type Runner = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 class Executor implements Sql {
-  constructor(protected readonly runner: Runner) {}
+  constructor(
+    protected readonly runner: Runner,
+    /** Prepare statements under a name (off on embedded PostgreSQL, whose one session every connection shares). */
+    protected readonly named = true,
+  ) {}
 
   async $queryRaw<T>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T> {
     return (await this.run(toQuery(sql(strings, ...values)))).rows as T;
@@ -86,14 +90,17 @@ class Executor implements Sql {
   }
 
   private run({ text, values }: { text: string; values: unknown[] }) {
-    return this.runner.query({ name: values.length ? nameOf(text) : undefined, text, values });
+    return this.runner.query({ name: this.named && values.length ? nameOf(text) : undefined, text, values });
   }
 }
 
 /** The service's database: queries on the pool, and transactions on one pooled connection. */
 export class Database extends Executor {
-  constructor(private readonly pool: pg.Pool) {
-    super(pool);
+  constructor(
+    private readonly pool: pg.Pool,
+    { namedStatements = true }: { namedStatements?: boolean } = {},
+  ) {
+    super(pool, namedStatements);
   }
 
   /** Nothing to release: the pool belongs to whoever made it (openServiceData closes it). */
@@ -110,7 +117,7 @@ export class Database extends Executor {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const result = await fn(new Executor(client));
+      const result = await fn(new Executor(client, this.named));
       await client.query('COMMIT');
       return result;
     } catch (error) {

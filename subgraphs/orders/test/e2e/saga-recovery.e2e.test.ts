@@ -163,7 +163,8 @@ describe('saga recovery after a crash', () => {
     expect(await catalog.stock(itemId)).toEqual({ onHand: 4, reserved: 0, available: 4 });
 
     const { process, clerk } = await ordersProcess();
-    await eventually(async () => expect((await ordersInDb()).find((o) => o.id === placed.id)?.status).toBe('CANCELLED'));
+    const recovered = await eventually(async () => (await ordersInDb()).find((o) => o.id === placed.id)?.status, (status) => status === 'CANCELLED', { timeoutMs: 30_000 });
+    expect(recovered).toBe('CANCELLED');
     expect(await catalog.stock(itemId)).toEqual({ onHand: 4, reserved: 0, available: 4 });
     expect(await catalog.movements(itemId, 'RELEASED')).toHaveLength(1);
     expect((await newestOrder(clerk)).status).toBe('CANCELLED');
