@@ -123,7 +123,10 @@ export function mediaSuite(backend: Backend) {
       const { mediaId, uploadUrl } = created.data.createMediaUpload.upload;
       const big = Buffer.alloc(50 * 1024 * 1024, 7);
       const status = await putBytes(uploadUrl, big, 'image/png').then((r) => r.status, () => 'connection refused');
-      expect(status).not.toBe(200);
+      // The filesystem backend refuses the PUT itself. Real S3 refuses it too (the presigned URL signs
+      // the content length), but s3rver does not check that signature: there the refusal is the
+      // verification's, which deletes the object, and the media never appears.
+      if (backend === 'filesystem') expect(status).not.toBe(200);
       const listed = await listedMedia(p.itemIds[0]);
       expect(listed.map((m) => m.id)).not.toContain(mediaId);
       expect(await p.objects('blobs/')).toEqual(blobsBefore);
