@@ -108,8 +108,12 @@ export class OutboxRelay {
     const client = await this.options.pool.connect();
     const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.lockName]);
     if (rows[0].ok) {
+      // The leader's connection died (the database restarted, or the connection was cut): give it back
+      // destroyed, or the pool would wait for it forever when it ends; the next round elects again.
       client.on('error', () => {
+        if (this.leader !== client) return;
         this.leader = null;
+        client.release(true);
       });
       this.leader = client;
       return true;
