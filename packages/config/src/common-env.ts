@@ -10,6 +10,7 @@ export const commonEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_JWT_SECRET),
   HOST: z.string().default('0.0.0.0'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be an http(s):// URL').optional(),
 };
 
 /** Production must not run on the documented development secret. Use with `.superRefine`. */
@@ -40,7 +41,7 @@ type Parsed<T extends z.ZodRawShape> = z.output<z.ZodObject<T>>;
 
 /** The camelCase settings of `commonEnv`. */
 export function commonConfig(env: Parsed<typeof commonEnv>) {
-  return { nodeEnv: env.NODE_ENV, logLevel: env.LOG_LEVEL, jwtSecret: env.JWT_SECRET, host: env.HOST };
+  return { nodeEnv: env.NODE_ENV, logLevel: env.LOG_LEVEL, jwtSecret: env.JWT_SECRET, host: env.HOST, otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null };
 }
 
 /** The camelCase settings of `dataEnv`. */

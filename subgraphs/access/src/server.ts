@@ -45,6 +45,7 @@ export async function createAccessServer({ config, logger = createLogger({ servi
   };
 
   const service = createSubgraphService({
+    otlpEndpoint: config.otlpEndpoint,
     name: 'access',
     typeDefs,
     resolvers,

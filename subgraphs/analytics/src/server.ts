@@ -48,6 +48,7 @@ export async function createAnalyticsServer({ config, logger = createLogger({ se
   const exporter = new ReportExporter(analytics, store, now);
 
   const service = createSubgraphService({
+    otlpEndpoint: config.otlpEndpoint,
     name: 'analytics',
     typeDefs,
     resolvers,

@@ -64,6 +64,7 @@ export async function createInventoryServer({ config, logger = createLogger({ se
   const stopLowStockGauge = trackLowStockLevels({ pool: data.pool, logger });
 
   const service = createSubgraphService({
+    otlpEndpoint: config.otlpEndpoint,
     name: 'inventory',
     typeDefs,
     resolvers,

@@ -66,6 +66,7 @@ export async function createMediaServer({ config, logger = createLogger({ servic
   const sweeper = new MediaSweeper({ repository, storage, uploads, intervalMs: config.gcIntervalMs, graceSeconds: config.gcGraceSeconds, logger });
 
   const service = createSubgraphService({
+    otlpEndpoint: config.otlpEndpoint,
     name: 'media',
     typeDefs,
     resolvers,

@@ -52,6 +52,7 @@ export async function createOrdersServer({ config, logger = createLogger({ servi
   const recovery = new SagaRecovery({ db, sagas, owner, leaseMs: config.sagaLeaseMs, intervalMs: config.sagaRecoveryIntervalMs, logger });
 
   const service = createSubgraphService({
+    otlpEndpoint: config.otlpEndpoint,
     name: 'orders',
     typeDefs,
     resolvers,

@@ -1,5 +1,5 @@
 import { runConsumer, type ConsumerHandle, type DomainEvent, type EventLog } from '@stockline/events';
-import type { Logger } from '@stockline/observability';
+import { metricsFor, type Logger } from '@stockline/observability';
 import type { AnalyticsStore } from '../data/analytics-store.ts';
 import { toIngestEvent } from './to-ingest-event.ts';
 
@@ -26,8 +26,12 @@ export interface FeedLag {
  * that resumes from the checkpoint the store saves with each batch's facts (one DuckDB transaction),
  * so a crash at any point neither loses nor double-counts a movement.
  */
+/** How often the lag gauge (stockline_event_consumer_lag, on analytics' /metrics) is refreshed. */
+const LAG_GAUGE_INTERVAL_MS = 2_000;
+
 export class AnalyticsFeed {
   private consumer: ConsumerHandle | null = null;
+  private gauge: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly options: { store: AnalyticsStore; log: EventLog; logger: Logger; batchSize?: number },
@@ -49,6 +53,11 @@ export class AnalyticsFeed {
       onError: (err) => logger.warn({ err }, 'analytics feed: batch failed; retrying'),
       onFatal: (err) => logger.error({ err }, 'analytics feed stopped; run `npm run analytics:rebuild`'),
     });
+    const consumer = this.consumer;
+    this.gauge = setInterval(() => {
+      metricsFor('analytics').consumerLag.set({ consumer: FEED_CONSUMER, stream: FEED_STREAM }, consumer.stats().lag);
+    }, LAG_GAUGE_INTERVAL_MS);
+    this.gauge.unref();
     return { caughtUp: this.consumer.caughtUp };
   }
 
@@ -62,6 +71,7 @@ export class AnalyticsFeed {
   }
 
   async stop(): Promise<void> {
+    if (this.gauge) clearInterval(this.gauge);
     await this.consumer?.stop();
     this.consumer = null;
   }
