@@ -87,6 +87,13 @@ describe('analytics fed live from the inventory event log, through the gateway',
     expect(new Date(a.projectedStockoutAt).getTime()).toBeGreaterThan(Date.now());
   });
 
+  it('exports its consumer lag on /metrics, at zero once caught up', async () => {
+    await eventually(async () => {
+      const text = await (await fetch(`${platform.analyticsUrl}/metrics`)).text();
+      expect(text).toMatch(/^stockline_event_consumer_lag\{[^}]*consumer="analytics:inventory",stream="inventory"[^}]*\} 0$/m);
+    });
+  });
+
   it('keeps tenants apart: one tenant never sees the other one\'s items or units', async () => {
     const [a, b] = tenants;
     const data = await caller(url, tokens[a])(`query($from: DateTime!, $to: DateTime!) { topMovers(from: $from, to: $to, limit: 100) { item { id } } }`, range);
