@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer as createNetServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_JWT_SECRET, signToken } from '@stockline/auth';
-import { TEST_DATABASE_URL, graphql, tokenFor, uniqueTenant } from '@stockline/testkit';
+import { TEST_DATABASE_URL, freeLoopbackPort, graphql, startOwnRedis, stopOwnRedis, tokenFor, uniqueTenant } from '@stockline/testkit';
 import { seedCatalog } from '../support/fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.ts';
 
@@ -133,21 +132,20 @@ describe('/readyz of a service whose bus is down', () => {
   let own: TestPlatform;
   let port: number;
   beforeAll(async () => {
-    port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await eventually(async () => expect(await isListening(port)).toBe(true));
+    port = await freeLoopbackPort();
+    redis = await startOwnRedis(port);
     own = await startTestPlatform({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
   });
   afterAll(async () => {
     await own?.stop();
-    redis?.kill('SIGKILL');
+    if (redis) await stopOwnRedis(redis, 'SIGKILL');
   });
 
   it('fails while Redis is down and recovers when it is back', async () => {
     expect((await fetch(`${own.inventoryUrl}/readyz`)).status).toBe(200);
-    redis.kill('SIGKILL');
+    await stopOwnRedis(redis, 'SIGKILL');
     await eventually(async () => expect((await fetch(`${own.inventoryUrl}/readyz`)).status).toBe(503));
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = await startOwnRedis(port);
     await eventually(async () => expect((await fetch(`${own.inventoryUrl}/readyz`)).status).toBe(200), 20_000);
   }, 40_000);
 });
@@ -162,20 +160,4 @@ async function eventually(check: () => Promise<void>, timeoutMs = 15_000) {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createNetServer();
-    socket.once('error', () => resolve(true)).listen(port, '127.0.0.1', () => socket.close(() => resolve(false)));
-  });
 }

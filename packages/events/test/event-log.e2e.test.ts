@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_JWT_SECRET } from '@stockline/auth';
 import { createPool, runMigrations, type Pool } from '@stockline/db';
-import { TEST_REDIS_URL, createTestDatabase, type TestDatabase } from '@stockline/testkit';
+import { TEST_REDIS_URL, createTestDatabase, freeLoopbackPort, startOwnRedis, stopOwnRedis, type TestDatabase } from '@stockline/testkit';
 import {
   CursorExpiredError,
   CursorInvalidError,
@@ -32,29 +31,6 @@ import {
 const MIGRATIONS = fileURLToPath(new URL('../../../subgraphs/inventory/prisma/migrations', import.meta.url));
 const STREAM = 'inventory';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A redis-server of this test's own on another loopback port, which the test may stop and start. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((r) => {
-      const s = createNetServer();
-      s.once('error', () => r(true)).listen(port, '127.0.0.1', () => s.close(() => r(false)));
-    });
-    if (up) return child;
-    await sleep(50);
-  }
-  throw new Error('redis-server did not start');
-}
-const stopRedis = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGTERM'))));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function take(subscription: EventSubscription, count: number, timeoutMs = 20_000): Promise<DomainEvent[]> {
@@ -267,14 +243,14 @@ describe('the event log across a Redis restart', () => {
   let port: number;
   let h: Harness;
   beforeAll(async () => {
-    port = await freePort();
-    redis = await startRedis(port);
+    port = await freeLoopbackPort();
+    redis = await startOwnRedis(port);
     database = await createTestDatabase('events_redis_restart');
     h = await openHarness(database, { mode: 'redis', redisUrl: `redis://127.0.0.1:${port}` });
   });
   afterAll(async () => {
     await h?.close();
-    await stopRedis(redis);
+    await stopOwnRedis(redis);
     await database?.drop();
   });
 
@@ -285,11 +261,11 @@ describe('the event log across a Redis restart', () => {
     await h.emit(t1, 2);
     expect((await take(s1, 2)).map((e) => e.seq)).toEqual([1, 2]);
 
-    await stopRedis(redis);
+    await stopOwnRedis(redis);
     await h.emit(t1, 600, 'during');
     await h.emit(t2, 400, 'during');
     await sleep(300);
-    redis = await startRedis(port);
+    redis = await startOwnRedis(port);
 
     const got1 = await take(s1, 600, 30_000);
     const got2 = await take(s2, 400, 30_000);
