@@ -10,10 +10,18 @@ const EXPOSED = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-/** PostgreSQL SQLSTATEs that mean "the database cannot serve you now", not a bug: connection exceptions, too many connections, shutdown. */
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
-/** Node/pg-pool failures to reach the database at all (no transaction was started). */
-const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|connect ETIMEDOUT/;
+/**
+ * PostgreSQL SQLSTATEs that mean "the database cannot serve you now", not a bug: connection exceptions,
+ * too many connections, shutdown, a statement cancelled by `statement_timeout` (57014) and a session
+ * ended by `idle_in_transaction_session_timeout` (25P03).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300|57014|25P03)$/;
+/**
+ * Node/pg/Prisma failures to reach the database or to hear from it in time: pg-pool's acquire timeout,
+ * a dropped or refused connection, pg's client-side `query_timeout` ("Query read timeout"), and the
+ * messages Prisma's pg adapter wraps the same failures in (its error code is a generic P2010).
+ */
+const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|connect ETIMEDOUT|Query read timeout|Server has closed the connection|Can't reach database server|Timed out fetching a new connection/;
 
 /**
  * Whether `error` (or what it wraps) says the database is unreachable or saturated: a pool that

@@ -18,6 +18,17 @@ describe('maskError', () => {
     expect(format(formatted, wrapped(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).extensions?.code).toBe('SERVICE_UNAVAILABLE');
   });
 
+  it('answers SERVICE_UNAVAILABLE when Prisma says the server closed the connection (found by the PostgreSQL-down test)', () => {
+    const prisma = Object.assign(new Error('Invalid `prisma.$queryRaw()` invocation:\n\nRaw query failed. Code: `N/A`. Message: `Server has closed the connection.`'), { code: 'P2010' });
+    expect(format(formatted, wrapped(prisma)).extensions?.code).toBe('SERVICE_UNAVAILABLE');
+  });
+
+  it('answers SERVICE_UNAVAILABLE when a statement or transaction timeout fired, client side or server side', () => {
+    expect(format(formatted, wrapped(new Error('Query read timeout'))).extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(format(formatted, wrapped(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }))).extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(format(formatted, wrapped(Object.assign(new Error('terminating connection due to idle-in-transaction timeout'), { code: '25P03' }))).extensions?.code).toBe('SERVICE_UNAVAILABLE');
+  });
+
   it('still hides any other failure as INTERNAL_SERVER_ERROR with a generic message', () => {
     const r = format(formatted, wrapped(Object.assign(new Error('new row violates check constraint'), { code: '23514' })));
     expect(r).toEqual({ message: 'Internal server error', path: ['adjustStock'], locations: undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
