@@ -19,9 +19,10 @@ const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300|57014|25P03)$/;
 /**
  * Node/pg/Prisma failures to reach the database or to hear from it in time: pg-pool's acquire timeout,
  * a dropped or refused connection, pg's client-side `query_timeout` ("Query read timeout"), and the
- * messages Prisma's pg adapter wraps the same failures in (its error code is a generic P2010).
+ * messages Prisma's pg adapter wraps the same failures in (its error code is a generic P2010), and
+ * undici's "other side closed" (UND_ERR_SOCKET): the gateway's subgraph died while answering.
  */
-const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|connect ETIMEDOUT|Query read timeout|Server has closed the connection|Can't reach database server|Timed out fetching a new connection/;
+const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|connect ETIMEDOUT|Query read timeout|Server has closed the connection|Can't reach database server|Timed out fetching a new connection|other side closed/;
 
 /**
  * Whether `error` (or what it wraps) says the database is unreachable or saturated: a pool that
@@ -32,7 +33,7 @@ const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e = error as { originalError?: unknown; cause?: unknown; code?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
     if (typeof e.code === 'string' && UNAVAILABLE_SQLSTATE.test(e.code)) return true;
-    if (typeof e.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT)$/.test(e.code)) return true;
+    if (typeof e.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|UND_ERR_SOCKET)$/.test(e.code)) return true;
     if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
     e = (e.originalError ?? e.cause) as typeof e;
   }
@@ -62,7 +63,7 @@ export function maskError({ expose = false, onMasked }: MaskErrorOptions = {}) {
       onMasked?.(formatted, original);
       if (isDatabaseUnavailable(original)) {
         return {
-          message: 'The service cannot reach its database right now; retry later (with the same idempotency key for a change)',
+          message: 'The service cannot reach its database or a service it depends on right now; retry later (with the same idempotency key for a change)',
           locations: formatted.locations,
           path: formatted.path,
           extensions: { code: ErrorCode.ServiceUnavailable },

@@ -29,6 +29,13 @@ describe('maskError', () => {
     expect(format(formatted, wrapped(Object.assign(new Error('terminating connection due to idle-in-transaction timeout'), { code: '25P03' }))).extensions?.code).toBe('SERVICE_UNAVAILABLE');
   });
 
+  it('answers SERVICE_UNAVAILABLE when a subgraph closed the connection mid-answer (found by the bank chaos test: a SIGKILLed subgraph gave the gateway INTERNAL_SERVER_ERROR)', () => {
+    const socket = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+    const fetchFailed = new TypeError('fetch failed', { cause: socket });
+    expect(format(formatted, wrapped(fetchFailed)).extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(format(formatted, wrapped(new Error('fetch failed: other side closed'))).extensions?.code).toBe('SERVICE_UNAVAILABLE');
+  });
+
   it('still hides any other failure as INTERNAL_SERVER_ERROR with a generic message', () => {
     const r = format(formatted, wrapped(Object.assign(new Error('new row violates check constraint'), { code: '23514' })));
     expect(r).toEqual({ message: 'Internal server error', path: ['adjustStock'], locations: undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
