@@ -106,7 +106,15 @@ export class OutboxRelay {
   private async isLeader(): Promise<boolean> {
     if (this.leader) return true;
     const client = await this.options.pool.connect();
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.lockName]);
+    let rows: { ok: boolean }[];
+    try {
+      ({ rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.lockName]));
+    } catch (error) {
+      // The connection broke during the election (the database went away): give it back destroyed, or
+      // the pool would wait for it forever when it ends.
+      client.release(error as Error);
+      throw error;
+    }
     if (rows[0].ok) {
       // The leader's connection died (the database restarted, or the connection was cut): give it back
       // destroyed, or the pool would wait for it forever when it ends; the next round elects again.

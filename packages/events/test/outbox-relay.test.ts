@@ -89,4 +89,25 @@ describe('the outbox relay', () => {
     await next.stop();
     await stop();
   });
+
+  it('gives back a connection that broke during the election, so the pool can end (found by the PostgreSQL-down reliability test)', async () => {
+    const own = createPool({ url: database.url, max: 2, applicationName: 'relay-election-test' });
+    // The first query on a fresh connection fails as a dropped link does.
+    const failing = Object.create(own) as Pool;
+    failing.connect = (async () => {
+      const client = await own.connect();
+      const query = client.query.bind(client);
+      client.query = ((..._args: unknown[]) => {
+        client.query = query;
+        return Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      }) as typeof client.query;
+      return client;
+    }) as typeof own.connect;
+    const relay = new OutboxRelay({ pool: failing, schema: SCHEMA, bus, channel: 'relay-election', onError: () => {} });
+    await expect(relay.drain()).rejects.toThrow('ECONNRESET');
+    await relay.stop();
+    expect(own.totalCount - own.idleCount).toBe(0);
+    const ended = await Promise.race([own.end().then(() => 'ended'), new Promise((r) => setTimeout(() => r('still waiting'), 5_000))]);
+    expect(ended).toBe('ended');
+  });
 });
