@@ -11,7 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ['**/test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**', '.data/**', 'test-artifacts/**'],
+    exclude: ['**/node_modules/**', '**/dist/**', '.data/**', 'test-artifacts/**', '.stryker-tmp/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Files share one PostgreSQL and one Redis; each uses its own database or tenant.
