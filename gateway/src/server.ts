@@ -13,7 +13,7 @@ import { supergraphPath } from '@stockline/schema';
 import { listen, useHealthChecks } from '@stockline/service';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
-import { createDataSource } from './datasources/create-data-source.ts';
+import { createDataSources } from './datasources/create-data-source.ts';
 import { createGatewayAuth, useAuditTrail } from './auth/index.ts';
 import { serveGraphiql } from './graphiql/index.ts';
 import { proxyMedia } from './media/proxy-media.ts';
@@ -41,11 +41,12 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
   const supergraphSdl = readFileSync(config.supergraphPath ?? supergraphPath, 'utf8');
   const composed = subgraphNames(supergraphSdl);
   const auth = createGatewayAuth({ ...config.auth, jwtSecret: config.jwtSecret, accessUrl: composed.includes('access') ? (config.subgraphUrls.access ?? null) : null, timeoutMs: config.subgraphTimeoutMs, bus, logger });
+  const dataSources = createDataSources({ timeoutMs: config.subgraphTimeoutMs, jwtSecret: config.jwtSecret });
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const base = config.subgraphUrls[name];
-      return createDataSource({ url: base ? `${base}/graphql` : url!, timeoutMs: config.subgraphTimeoutMs, jwtSecret: config.jwtSecret });
+      return dataSources.create(base ? `${base}/graphql` : url!);
     },
   });
   const observability = observeGateway({ app, monitorConfig: config.monitor, logger, authenticate: auth.authenticate, targets: Object.fromEntries(Object.entries(config.subgraphUrls).filter(([name]) => composed.includes(name))) });
@@ -131,6 +132,7 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
       shuttingDown = true;
       await subscriptions?.close();
       await apollo.stop();
+      await dataSources.close();
       await observability.stop();
       await auth.close();
       logger.info('gateway stopped');

@@ -5,6 +5,10 @@ import { isScope, scopesOfRoles } from './scope.ts';
 
 const ROLES = new Set<string>(Object.values(Role));
 const keys = new Map<string, Uint8Array>();
+/** Tokens already verified, until they expire (at most a minute): the gateway reuses one internal token per caller. */
+const verified = new Map<string, { viewer: Viewer; until: number }>();
+const MAX_VERIFIED = 10_000;
+const MAX_REMEMBER_MS = 60_000;
 
 /** The token of an `Authorization: Bearer …` header, or null. */
 export function bearerToken(header: string | string[] | undefined | null): string | null {
@@ -21,6 +25,9 @@ export function bearerToken(header: string | string[] | undefined | null): strin
  */
 export async function verifyToken(token: string | null | undefined, secret: string): Promise<Viewer> {
   if (!token) throw new AuthenticationError('Missing bearer token: send "Authorization: Bearer <jwt>"');
+  const cacheKey = `${secret}\u0000${token}`;
+  const hit = verified.get(cacheKey);
+  if (hit && Date.now() < hit.until) return hit.viewer;
   let key = keys.get(secret);
   if (!key) keys.set(secret, (key = new TextEncoder().encode(secret)));
   let payload;
@@ -29,7 +36,16 @@ export async function verifyToken(token: string | null | undefined, secret: stri
   } catch (error) {
     throw new AuthenticationError(`Bearer token is ${reasonOf(error)}`);
   }
-  return viewerFromClaims(payload, token, { tenantClaim: 'tenant', rolesClaim: 'roles' });
+  const viewer = viewerFromClaims(payload, token, { tenantClaim: 'tenant', rolesClaim: 'roles' });
+  remember(cacheKey, viewer);
+  return viewer;
+}
+
+function remember(cacheKey: string, viewer: Viewer) {
+  const until = Math.min(viewer.expiresAt?.getTime() ?? Infinity, Date.now() + MAX_REMEMBER_MS);
+  verified.delete(cacheKey);
+  verified.set(cacheKey, { viewer, until });
+  if (verified.size > MAX_VERIFIED) verified.delete(verified.keys().next().value!);
 }
 
 /** Why jose refused a token, in a word the client may see. */
