@@ -46,7 +46,7 @@ export async function createGatewayServer({ config, logger = createLogger({ serv
     supergraphSdl,
     buildService: ({ name, url }) => {
       const base = config.subgraphUrls[name];
-      return dataSources.create(base ? `${base}/graphql` : url!);
+      return dataSources.create(base ? `${base}/graphql` : url!, name);
     },
   });
   const observability = observeGateway({ app, monitorConfig: config.monitor, logger, authenticate: auth.authenticate, targets: Object.fromEntries(Object.entries(config.subgraphUrls).filter(([name]) => composed.includes(name))) });

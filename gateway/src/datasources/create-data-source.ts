@@ -9,8 +9,8 @@ export function createDataSources({ timeoutMs, jwtSecret }: { timeoutMs: number;
   const writeEpochs = createWriteEpochs();
   const sources: SubgraphDataSource[] = [];
   return {
-    create(url: string): SubgraphDataSource {
-      const source = new SubgraphDataSource({ url, timeoutMs, jwtSecret, writeEpochs });
+    create(url: string, name?: string): SubgraphDataSource {
+      const source = new SubgraphDataSource({ url, name, timeoutMs, jwtSecret, writeEpochs });
       sources.push(source);
       return source;
     },

@@ -7,12 +7,15 @@ import { REQUEST_ID_HEADER } from '@stockline/observability';
 import type { GatewayContext } from '../context.ts';
 import { internalTokenFor } from '../auth/internal-token-for.ts';
 import { createInflight } from './coalesce-inflight.ts';
+import { UNAVAILABLE_STATUSES, subgraphUnavailable } from './subgraph-unavailable.ts';
 import { uniqueRepresentations } from './unique-representations.ts';
 import type { createWriteEpochs } from './write-epochs.ts';
 
 export interface SubgraphDataSourceOptions {
   /** The subgraph's GraphQL endpoint. */
   url: string;
+  /** The subgraph's name in the supergraph (errors name it). @default the URL's host */
+  name?: string;
   /** Longest wait for the answer's headers, then again for its body. */
   timeoutMs: number;
   jwtSecret: string;
@@ -40,7 +43,8 @@ interface RawAnswer {
  * - lets identical reads in flight at the same time (same subgraph, same caller, same document and
  *   variables, no mutation finished for the tenant in between) share one subgraph call.
  * Errors keep Apollo's shapes: a non-2xx answer is `<status>: <text>` with the answer in
- * `extensions.response`; a refused connection surfaces with its code (SERVICE_UNAVAILABLE).
+ * `extensions.response`; a subgraph that cannot be reached or answers 502/503/504 gives an error
+ * per missing field, with its path, SERVICE_UNAVAILABLE and the subgraph's name (subgraphUnavailable).
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly pool: Pool;
@@ -77,16 +81,23 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const operation = incoming?.incomingRequestContext.operation?.operation;
     const tenant = context?.viewer?.tenantId;
     let answer: RawAnswer;
-    if (operation === 'query') {
-      const key = `${tenant ?? ''}\u0000${tenant ? this.options.writeEpochs.of(tenant) : 0}\u0000${headers.authorization ?? ''}\u0000${body}`;
-      answer = await this.inflight.run(key, () => this.send(headers, body)).promise;
-    } else {
-      try {
-        answer = await this.send(headers, body);
-      } finally {
-        if (operation === 'mutation' && tenant) this.options.writeEpochs.advance(tenant);
+    const unavailable = () => subgraphUnavailable({ serviceName: this.options.name ?? new URL(this.options.url).host, query: request.query!, document: options.document, representations });
+    try {
+      if (operation === 'query') {
+        const key = `${tenant ?? ''}\u0000${tenant ? this.options.writeEpochs.of(tenant) : 0}\u0000${headers.authorization ?? ''}\u0000${body}`;
+        answer = await this.inflight.run(key, () => this.send(headers, body)).promise;
+      } else {
+        try {
+          answer = await this.send(headers, body);
+        } finally {
+          if (operation === 'mutation' && tenant) this.options.writeEpochs.advance(tenant);
+        }
       }
+    } catch {
+      // Not reached, reset, or no answer in time: the fields of this fetch are missing, the rest is served.
+      return unavailable();
     }
+    if (UNAVAILABLE_STATUSES.has(answer.status)) return unavailable();
 
     if (incoming) restrictCachePolicy(incoming, answer.cacheControl);
     if (answer.status < 200 || answer.status > 299) throw errorFromAnswer(this.options.url, answer);

@@ -144,14 +144,28 @@ describe('SubgraphDataSource', () => {
     expect(failure.extensions).toMatchObject({ code: 'UNAUTHENTICATED', response: { status: 401, body: { errors: [{ message: 'no' }] } } });
   });
 
-  it('fails with the connection error when the subgraph is not listening', async () => {
+  it('answers SERVICE_UNAVAILABLE at each root field of the fetch, naming the subgraph, when the subgraph is not listening', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const ds = new SubgraphDataSource({ url: `http://127.0.0.1:${port}/graphql`, timeoutMs: 2_000, jwtSecret: SECRET, writeEpochs: createWriteEpochs() });
-    const failure = await ds.process(fetchOf('query', { viewer: viewer('t1') }, { query: '{ ok }' })).catch((e) => e);
+    const ds = new SubgraphDataSource({ url: `http://127.0.0.1:${port}/graphql`, name: 'analytics', timeoutMs: 2_000, jwtSecret: SECRET, writeEpochs: createWriteEpochs() });
+    const answer = await ds.process(fetchOf('query', { viewer: viewer('t1') }, { query: '{ ok lag: analyticsLag { position } __typename }' }));
     await ds.close();
-    expect(failure.code).toBe('ECONNREFUSED');
+    expect(answer.data).toBeNull();
+    expect(answer.errors!.map((e) => [e.path, e.extensions])).toEqual([
+      [['ok'], { code: 'SERVICE_UNAVAILABLE', serviceName: 'analytics' }],
+      [['lag'], { code: 'SERVICE_UNAVAILABLE', serviceName: 'analytics' }],
+    ]);
+  });
+
+  it('answers SERVICE_UNAVAILABLE per entity and field of an entity fetch when the subgraph answers 503', async () => {
+    answer = () => ({ status: 503, json: { status: 'stopping' } });
+    const ds = new SubgraphDataSource({ url, name: 'media', timeoutMs: 2_000, jwtSecret: SECRET, writeEpochs: createWriteEpochs() });
+    const query = 'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename ... on Item { media { id } } } }';
+    const result = await ds.process(fetchOf('query', { viewer: viewer('t1') }, { query, variables: { representations: [{ __typename: 'Item', id: 'a' }, { __typename: 'Item', id: 'b' }] } }));
+    await ds.close();
+    expect(result.errors!.map((e) => e.path)).toEqual([['_entities', 0, 'media'], ['_entities', 1, 'media']]);
+    expect(result.errors!.every((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE' && e.extensions.serviceName === 'media')).toBe(true);
   });
 });
