@@ -18,4 +18,15 @@ export const MUTATION_TESTS = [
 ];
 
 // Not mergeConfig: it would append to the base `include` (every test) instead of replacing it.
-export default defineConfig({ ...base, test: { ...base.test, include: MUTATION_TESTS } });
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: MUTATION_TESTS,
+    // The databases are made once per vitest instance (one per Stryker worker), not once per mutant.
+    globalSetup: ['test/mutation/global-setup.ts'],
+    // Stryker switches mutants by a global, so the modules under test need not be imported again for each
+    // mutant's run: without isolation a run re-executes only the test files.
+    isolate: false,
+  },
+});
