@@ -1,7 +1,13 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { embeddedTemplate } from './embedded-template.ts';
+
+/** pg_trgm: item search's typo tolerance (inventory's 0003_search migration creates the extension). */
+export const EMBEDDED_EXTENSIONS = { pg_trgm };
 
 export interface EmbeddedPostgres {
   /** A postgresql:// URL any pg client can use. */
@@ -16,8 +22,9 @@ export interface EmbeddedPostgres {
  */
 export async function startEmbeddedPostgres({ dataDir, port = 54329 }: { dataDir: string; port?: number }): Promise<EmbeddedPostgres> {
   await mkdir(dataDir, { recursive: true });
-  // pg_trgm: item search's typo tolerance (inventory's 0003_search migration creates the extension).
-  const db = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+  // An empty directory gets the cluster packed at install (embedded-template.ts) rather than an initdb.
+  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  const db = await PGlite.create({ dataDir, extensions: EMBEDDED_EXTENSIONS, ...(fresh ? { loadDataDir: embeddedTemplate() } : {}) });
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 64 });
   keepExtendedQueriesWhole(server);
   await server.start();
