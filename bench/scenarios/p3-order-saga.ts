@@ -30,7 +30,7 @@ export function sagaChain(itemIds: string[]): ChainStep[] {
 
 /** The same four level changes as raw SQL: two transactions of two levels (lock, update, ledger, outbox). */
 async function rawSaga(client: pg.PoolClient, tenant: string, itemIds: string[], locationId: string) {
-  for (const [reservedDelta, onHandDelta, reason] of [[1, 0, 'RESERVED'], [-1, -1, 'FULFILLED']] as const) {
+  for (const [reservedDelta, onHandDelta, reason] of [[1, 0, 'RESERVED'], [-1, -1, 'SHIPPED']] as const) {
     await client.query('BEGIN');
     const { rows } = await client.query(
       `SELECT item_id, on_hand, reserved FROM inventory.stock_levels WHERE tenant_id = $1 AND location_id = $2 AND item_id = ANY($3::uuid[]) ORDER BY item_id FOR UPDATE`,
