@@ -31,6 +31,10 @@ export const dataEnv = {
     .string({ error: (issue) => (issue.input === undefined ? DATABASE_URL_REQUIRED : undefined) })
     .url('must be a postgresql:// URL'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  /** Longest a statement may run (server side, lock waits included); 0 turns the bounds off. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /** Longest a transaction may sit idle between statements before the server ends its session. */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   REDIS_URL: z.string().url('must be a redis:// URL').optional(),
   EVENTS_CHANNEL_PREFIX: z.string().default('stockline.'),
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(24).default(168),
@@ -44,10 +48,34 @@ export function commonConfig(env: Parsed<typeof commonEnv>) {
   return { nodeEnv: env.NODE_ENV, logLevel: env.LOG_LEVEL, jwtSecret: env.JWT_SECRET, host: env.HOST, otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null };
 }
 
+/** How much longer than `statement_timeout` the client waits for an answer: the server's own cancel gets there first. */
+export const QUERY_TIMEOUT_GRACE_MS = 2_000;
+
+/**
+ * `url` with the time bounds every connection of the service's pools gets, as connection-string
+ * parameters node-postgres reads (`statement_timeout` and `idle_in_transaction_session_timeout` are
+ * sent at connect, `query_timeout` is pg's client-side wait for an answer — the one that fires when the
+ * link, not the server, is slow). Parameters the URL already has win; 0 adds none.
+ * Without them, a request on a slow or dead database link waited as long as the link did.
+ */
+export function withDatabaseTimeouts(url: string, { statementTimeoutMs, idleInTransactionTimeoutMs }: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number }): string {
+  const parsed = new URL(url);
+  // Embedded PostgreSQL (PGlite) is one session shared by every connection: no per-connection settings.
+  if (parsed.searchParams.has('stockline_embedded')) return url;
+  const set = (name: string, value: number) => void (value > 0 && !parsed.searchParams.has(name) && parsed.searchParams.set(name, String(value)));
+  set('statement_timeout', statementTimeoutMs);
+  set('query_timeout', statementTimeoutMs > 0 ? statementTimeoutMs + QUERY_TIMEOUT_GRACE_MS : 0);
+  set('idle_in_transaction_session_timeout', idleInTransactionTimeoutMs);
+  return parsed.toString();
+}
+
 /** The camelCase settings of `dataEnv`. */
 export function dataConfig(env: Parsed<typeof dataEnv>) {
+  const timeouts = { statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS, idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS };
   return {
-    databaseUrl: env.DATABASE_URL,
+    /** DATABASE_URL with the statement, answer and idle-in-transaction bounds (withDatabaseTimeouts). */
+    databaseUrl: withDatabaseTimeouts(env.DATABASE_URL, timeouts),
+    ...timeouts,
     databasePoolMax: env.DATABASE_POOL_MAX,
     redisUrl: env.REDIS_URL ?? null,
     eventsChannelPrefix: env.EVENTS_CHANNEL_PREFIX,

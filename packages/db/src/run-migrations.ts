@@ -3,6 +3,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 
+/** How long the client waits for one migration statement. */
+const MIGRATION_TIMEOUT_MS = 3_600_000;
+
 export interface RunMigrationsOptions {
   pool: pg.Pool;
   /** The PostgreSQL schema the service owns; created when missing. */
@@ -25,11 +28,15 @@ export async function runMigrations({ pool, schema, dir, log = () => {} }: RunMi
   const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   const client = await pool.connect();
   const applied: string[] = [];
+  // A migration (or the wait for another replica's) may take longer than a request's statement bound
+  // (DATABASE_STATEMENT_TIMEOUT_MS): lifted for this transaction, server side and client side.
+  const query = (text: string, values?: unknown[]) => client.query({ text, values, query_timeout: MIGRATION_TIMEOUT_MS } as pg.QueryConfig);
   try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`stockline:migrate:${schema}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    await client.query(`CREATE TABLE IF NOT EXISTS "${schema}"._migrations (
+    await query('BEGIN');
+    await query('SET LOCAL statement_timeout = 0');
+    await query('SELECT pg_advisory_xact_lock(hashtext($1))', [`stockline:migrate:${schema}`]);
+    await query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await query(`CREATE TABLE IF NOT EXISTS "${schema}"._migrations (
       name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM "${schema}"._migrations`);
     const done = new Map(rows.map((r) => [r.name, r.checksum]));
@@ -41,16 +48,16 @@ export async function runMigrations({ pool, schema, dir, log = () => {} }: RunMi
         if (previous !== checksum) throw new Error(`Migration ${schema}/${name} was changed after it was applied`);
         continue;
       }
-      await client.query(`SET LOCAL search_path TO "${schema}"`);
-      await client.query(sql);
-      await client.query(`INSERT INTO "${schema}"._migrations (name, checksum) VALUES ($1, $2)`, [name, checksum]);
+      await query(`SET LOCAL search_path TO "${schema}"`);
+      await query(sql);
+      await query(`INSERT INTO "${schema}"._migrations (name, checksum) VALUES ($1, $2)`, [name, checksum]);
       applied.push(name);
       log(`applied migration ${schema}/${name}`);
     }
-    await client.query('COMMIT');
+    await query('COMMIT');
     return applied;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    await query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
     client.release();
