@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import { Pool } from 'undici';
 import { REQUEST_ID_HEADER } from '@stockline/observability';
 import type { GatewayContext } from '../context.ts';
@@ -81,7 +81,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const operation = incoming?.incomingRequestContext.operation?.operation;
     const tenant = context?.viewer?.tenantId;
     let answer: RawAnswer;
-    const unavailable = () => subgraphUnavailable({ serviceName: this.options.name ?? new URL(this.options.url).host, query: request.query!, document: options.document, representations });
+    const unavailable = () => subgraphUnavailable({ serviceName: this.options.name ?? new URL(this.options.url).host, query: request.query!, document: (options as { document?: DocumentNode }).document, representations });
     try {
       if (operation === 'query') {
         const key = `${tenant ?? ''}\u0000${tenant ? this.options.writeEpochs.of(tenant) : 0}\u0000${headers.authorization ?? ''}\u0000${body}`;
