@@ -81,6 +81,38 @@ describe('query limits', () => {
     expect(errors[0].extensions.measured).toBeGreaterThan(5 * 1024 * 1024);
   });
 
+  it('refuses a 50 MB body with 413 before reading it, with a Content-Length and chunked', async () => {
+    const { request } = await import('node:http');
+    for (const chunked of [false, true]) {
+      const bytes = 50 * 1024 * 1024;
+      const result = await new Promise<{ status: number; sent: number; code: string }>((resolve, reject) => {
+        let sent = 0;
+        let answered = false;
+        const req = request(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(chunked ? {} : { 'content-length': String(bytes) }) } });
+        req.on('response', (res) => {
+          answered = true;
+          const at = sent;
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => (req.destroy(), resolve({ status: res.statusCode!, sent: at, code: JSON.parse(body).errors[0].extensions.code })));
+        });
+        req.on('error', (e) => void (answered || reject(e)));
+        const chunk = Buffer.alloc(1024 * 1024, 0x20);
+        const pump = () => {
+          while (!answered && sent < bytes) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          if (!answered) req.end();
+        };
+        pump();
+      });
+      expect(result).toMatchObject({ status: 413, code: 'QUERY_TOO_COMPLEX' });
+      // Answered long before 50 MB were sent: the gateway did not read the body to refuse it.
+      expect(result.sent).toBeLessThan(bytes / 2);
+    }
+  });
+
   it('refuses a batch of 1,000 operations (limit batch, max 1, measured 1000)', async () => {
     const batch = Array.from({ length: 1_000 }, () => ({ query: '{ items(first: 1) { totalCount } }' }));
     const { status, errors } = await refused(batch);

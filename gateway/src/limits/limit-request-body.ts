@@ -9,13 +9,29 @@ export function sendGraphQLError(res: Response, status: number, error: GraphQLEr
   res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message: error.message, extensions }] }));
 }
 
+/** How long the connection of a refused oversized body stays open for the client to read the answer. */
+const LINGER_MS = 1_000;
+
+/**
+ * Answers 413 without reading the rest of the body and closes the connection shortly after (at once
+ * could reset it before the client read the answer, as unread data makes the kernel send RST).
+ */
+function refuseUnread(req: Request, res: Response, error: GraphQLError): void {
+  if (res.headersSent) return;
+  req.pause();
+  res.setHeader('connection', 'close');
+  res.on('finish', () => setTimeout(() => req.socket.destroy(), LINGER_MS).unref());
+  sendGraphQLError(res, 413, error);
+}
+
 class BadRequest extends Error {
   readonly extensions = { code: 'BAD_REQUEST' };
 }
 
 /**
  * Parses the JSON body with a size limit and refuses, as GraphQL JSON errors (never an HTML page):
- * a body over `maxBytes` (413, QUERY_TOO_COMPLEX limit "bytes"), malformed JSON (400 BAD_REQUEST),
+ * a body over `maxBytes` (413, QUERY_TOO_COMPLEX limit "bytes", answered as soon as the Content-Length
+ * or the bytes received exceed it, without reading the rest; the connection is then closed), malformed JSON (400 BAD_REQUEST),
  * batches (an array of operations: 400, QUERY_TOO_COMPLEX limit "batch", max 1), and a document of
  * more than `maxTokens` tokens (400, limit "tokens") before anything parses it. A token is at least
  * one character, so a document shorter than `maxTokens` characters is not lexed here at all.
@@ -23,7 +39,19 @@ class BadRequest extends Error {
 export function limitRequestBody({ maxBytes, maxTokens }: { maxBytes: number; maxTokens: number }): RequestHandler {
   const json = express.json({ limit: maxBytes });
   return (req: Request, res: Response, next: NextFunction) => {
+    // body-parser answers an oversized body only after reading it to its end (a 50 MB body was read
+    // before its 413; an endless chunked one never was answered). Refused here instead, unread.
+    const declared = Number(req.headers['content-length']);
+    if (declared > maxBytes) return refuseUnread(req, res, tooComplex(Limit.Bytes, maxBytes, declared));
+    let seen = 0;
+    const guard = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) (req.off('data', guard), refuseUnread(req, res, tooComplex(Limit.Bytes, maxBytes, seen)));
+    };
+    req.on('data', guard);
     json(req, res, (error?: unknown) => {
+      req.off('data', guard);
+      if (res.headersSent) return;
       if (error) {
         const err = error as { type?: string; length?: number; limit?: number; message?: string };
         if (err.type === 'entity.too.large') return sendGraphQLError(res, 413, tooComplex(Limit.Bytes, maxBytes, err.length ?? maxBytes + 1));
