@@ -2,3 +2,6 @@ export { createPool, type Pool } from './create-pool.ts';
 export { ensureDatabase } from './ensure-database.ts';
 export { runMigrations, type RunMigrationsOptions } from './run-migrations.ts';
 export { startEmbeddedPostgres, isEmbeddedDatabase, EMBEDDED_URL_FLAG, type EmbeddedPostgres } from './embedded-postgres.ts';
+export { createServicePools, ScopedPool, type ServicePools } from './service-pools.ts';
+export { APP_ROLE, TENANT_SETTING, TenantClient } from './tenant-client.ts';
+export { withTenant, asSystem, currentScope, currentTenantId, type DataScope } from './tenant-scope.ts';
