@@ -1,5 +1,5 @@
 import type { DataConfig } from '@stockline/config';
-import { createPool, ensureDatabase, runMigrations, type Pool } from '@stockline/db';
+import { createServicePools, ensureDatabase, runMigrations, type Pool, type ScopedPool } from '@stockline/db';
 import { OutboxRelay, channelFor, createPgEventSource, createPubSub, useEventLogApi, type EventSource, type PubSub } from '@stockline/events';
 import type { Express } from 'express';
 import { IdempotencyStore } from '@stockline/idempotency';
@@ -9,7 +9,16 @@ import type { ReadinessCheck } from '@stockline/service';
 const HOUR = 3_600_000;
 
 export interface ServiceData {
+  /**
+   * The owner's connections, which row-level security does not restrict: migrations, the outbox relay,
+   * the event log, pruning, and whatever else is about every tenant. Never for request work.
+   */
   pool: Pool;
+  /**
+   * What the service's data access is built on: as `stockline_app` under row-level security with the
+   * tenant of the current scope (`withTenant`, entered per request), or the owner's in `asSystem`.
+   */
+  scopedPool: ScopedPool;
   /** The event bus: the one given (embedded mode shares one), else Redis from REDIS_URL, else in-process. */
   events: PubSub;
   relay: OutboxRelay;
@@ -27,7 +36,8 @@ export interface ServiceData {
 
 /**
  * What every data-owning service opens the same way: its database (created if missing), its
- * migrations (applied in its own schema), its connection pool, its event bus and outbox relay.
+ * migrations (applied in its own schema), its connection pools (owner and tenant, see docs/data.md#tenant-isolation),
+ * its event bus and outbox relay.
  */
 export async function openServiceData({ schema, migrationsDir, config, jwtSecret, logger, bus }: {
   /** The service's PostgreSQL schema; also its event stream's name. */
@@ -40,12 +50,13 @@ export async function openServiceData({ schema, migrationsDir, config, jwtSecret
   bus?: PubSub;
 }): Promise<ServiceData> {
   await ensureDatabase(config.databaseUrl);
-  const pool = createPool({
+  const pools = createServicePools({
     url: config.databaseUrl,
     max: config.databasePoolMax,
     applicationName: `stockline-${schema}`,
     onError: (err) => logger.warn({ err }, 'idle database connection lost'),
   });
+  const pool = pools.owner;
   await runMigrations({ pool, schema, dir: migrationsDir, log: (m) => logger.info(m) });
   const events = bus ?? createPubSub({ redisUrl: config.redisUrl });
   const relay = new OutboxRelay({
@@ -64,6 +75,7 @@ export async function openServiceData({ schema, migrationsDir, config, jwtSecret
   const eventSource = createPgEventSource({ pool, schema });
   return {
     pool,
+    scopedPool: pools.scoped,
     events,
     relay,
     eventSource,
@@ -82,7 +94,7 @@ export async function openServiceData({ schema, migrationsDir, config, jwtSecret
       clearInterval(pruner);
       await relay.stop();
       if (!bus) await events.close();
-      await pool.end();
+      await pools.end();
     },
   };
 }

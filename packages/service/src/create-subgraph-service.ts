@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -7,6 +7,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { bearerToken, verifyToken, type Viewer } from '@stockline/auth';
+import { withTenant } from '@stockline/db';
 import { maskError } from '@stockline/errors';
 import { REQUEST_ID_HEADER, metricsFor, requestIdFrom, serveMetrics, startTracing, traceRequests, useMetrics, useRequestLogging, type Logger } from '@stockline/observability';
 import { useHealthChecks, type ReadinessCheck } from './use-health-checks.ts';
@@ -105,10 +106,19 @@ export function createSubgraphService<C extends BaseContext>(options: SubgraphSe
         '/graphql',
         traceRequests(name),
         express.json({ limit: '10mb' }),
+        // The request runs in its tenant's scope: every query it makes, whatever its WHERE says, sees
+        // only that tenant's rows (row-level security, docs/data.md#tenant-isolation).
+        async (req: Request, res: Response, next: NextFunction) => {
+          const verified = verifyToken(bearerToken(req.headers.authorization), jwtSecret);
+          res.locals.viewer = verified;
+          const viewer = await verified.catch(() => null);
+          if (viewer) withTenant(viewer.tenantId, next);
+          else next(); // the context below answers the credential's error
+        },
         expressMiddleware(apollo, {
-          context: async ({ req }) => {
+          context: async ({ req, res }) => {
             const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
-            const viewer = await verifyToken(bearerToken(req.headers.authorization), jwtSecret);
+            const viewer = await (res.locals.viewer as Promise<Viewer>);
             const log = logger.child({ requestId, tenant: viewer.tenantId });
             return options.buildContext({ viewer, requestId, log }, req);
           },

@@ -31,7 +31,9 @@ export interface AccessServerOptions {
  */
 export async function createAccessServer({ config, logger = createLogger({ service: 'access', level: config.logLevel }), bus }: AccessServerOptions) {
   const data = await openServiceData({ schema: SCHEMA, migrationsDir: MIGRATIONS, config, jwtSecret: config.jwtSecret, logger, bus });
-  const db = createPrisma(data.pool);
+  // GraphQL requests run in their tenant's scope (row-level security); the internal API resolves keys
+  // asSystem and records audit entries as the calling token's tenant.
+  const db = createPrisma(data.scopedPool);
   const channel = apiKeyRevocationChannel(config.eventsChannelPrefix);
   const services = {
     apiKeys: new ApiKeyService({

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
-import { createPool, ensureDatabase, runMigrations } from '@stockline/db';
+import { asSystem, createPool, ensureDatabase, runMigrations, withTenant } from '@stockline/db';
 import { EventLog, OutboxRelay, channelFor, createPubSub, type PubSub } from '@stockline/events';
 import { createLogger, type Logger } from '@stockline/observability';
 import { createSubgraphService } from '@stockline/service';
@@ -15,6 +15,7 @@ import { StockService } from './domain/stock.service.ts';
 import { useInternalApi } from './internal/use-internal-api.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedDemo } from './seed/seed-demo.ts';
+import { DEMO_TENANT } from './seed/demo-catalog.ts';
 import { trackLowStockLevels } from './monitoring/track-low-stock-levels.ts';
 import { createSearch } from './search/create-search.ts';
 
@@ -34,10 +35,13 @@ export interface InventoryServerOptions {
  */
 export async function createInventoryServer({ config, logger = createLogger({ service: 'inventory', level: config.logLevel }), bus }: InventoryServerOptions) {
   const data = await openServiceData({ schema: SCHEMA, migrationsDir: MIGRATIONS, config, jwtSecret: config.jwtSecret, logger, bus });
-  const db = createPrisma(data.pool);
+  // Request work (GraphQL, the internal API) runs in its tenant's scope on the scoped pool; the work
+  // about every tenant below (sweeper, indexers, gauge) says so with asSystem or uses the owner's pool.
+  const db = createPrisma(data.scopedPool);
   const nudge = () => data.relay.nudge();
   const search = createSearch({
     pool: data.pool,
+    queryPool: data.scopedPool,
     logger,
     elasticsearch: config.elasticsearchUrl ? { url: config.elasticsearchUrl, index: config.elasticsearchIndex } : null,
   });
@@ -47,18 +51,18 @@ export async function createInventoryServer({ config, logger = createLogger({ se
     reservations: new ReservationService(db, nudge),
     search: search.service,
   };
-  if (config.seedDemo) await seedDemo({ ...services, logger });
+  if (config.seedDemo) await withTenant(DEMO_TENANT, () => seedDemo({ ...services, logger }));
 
   // One sweep at a time; stopping waits for the one in progress before the pool closes.
   let sweep: Promise<void> | null = null;
   const sweeper = setInterval(() => {
-    sweep ??= (async () => {
+    sweep ??= asSystem('the reservation sweeper expires every tenant\'s reservations', async () => {
       try {
         while ((await services.reservations.expireDue()) > 0);
       } catch (err) {
         logger.error({ err }, 'reservation sweep failed; retrying');
       }
-    })().finally(() => (sweep = null));
+    }).finally(() => (sweep = null));
   }, config.reservationSweepIntervalMs);
 
   const stopLowStockGauge = trackLowStockLevels({ pool: data.pool, logger });

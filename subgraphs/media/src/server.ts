@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
-import { createPool, ensureDatabase, runMigrations } from '@stockline/db';
+import { createServicePools, ensureDatabase, runMigrations } from '@stockline/db';
 import { createLogger, type Logger } from '@stockline/observability';
 import { createSubgraphService } from '@stockline/service';
 import type { MediaConfig } from './config.ts';
@@ -36,14 +36,16 @@ export interface MediaServerOptions {
  */
 export async function createMediaServer({ config, logger = createLogger({ service: 'media', level: config.logLevel }), storage = createStorage(config.storage) }: MediaServerOptions) {
   await ensureDatabase(config.databaseUrl);
-  const pool = createPool({
+  const pools = createServicePools({
     url: config.databaseUrl,
     max: config.databasePoolMax,
     applicationName: `stockline-${SCHEMA}`,
     onError: (err) => logger.warn({ err }, 'idle database connection lost'),
   });
+  const pool = pools.owner;
   await runMigrations({ pool, schema: SCHEMA, dir: MIGRATIONS, log: (m) => logger.info(m) });
-  const db = createPrisma(pool);
+  // GraphQL requests run in their tenant's scope (row-level security); the media URLs and the sweeper asSystem.
+  const db = createPrisma(pools.scoped);
   const repository = new MediaRepository(db);
   // Upload URLs are signed with a key derived from the JWT secret (one secret to manage, separate uses).
   const signingKey = createHmac('sha256', config.jwtSecret).update('stockline-media-upload-url').digest('base64url');
@@ -82,7 +84,7 @@ export async function createMediaServer({ config, logger = createLogger({ servic
     onStop: async () => {
       await sweeper.stop();
       await db.$disconnect();
-      await pool.end();
+      await pools.end();
       await storage.close();
     },
   });

@@ -34,7 +34,9 @@ export interface OrdersServerOptions {
 export async function createOrdersServer({ config, logger = createLogger({ service: 'orders', level: config.logLevel }), bus }: OrdersServerOptions) {
   if (config.sagaCrashAt) logger.warn({ sagaCrashAt: config.sagaCrashAt }, 'TEST-ONLY fault injection is on: this process kills itself mid-saga');
   const data = await openServiceData({ schema: SCHEMA, migrationsDir: MIGRATIONS, config, jwtSecret: config.jwtSecret, logger, bus });
-  const db = createPrisma(data.pool);
+  // Request work runs in its tenant's scope on the scoped pool (row-level security); saga recovery
+  // claims every tenant's sagas asSystem and drives each as its tenant.
+  const db = createPrisma(data.scopedPool);
   const relay = data.relay;
   const nudge = () => relay.nudge();
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

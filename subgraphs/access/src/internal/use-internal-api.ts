@@ -1,5 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { Role, bearerToken, hasRole, verifyToken } from '@stockline/auth';
+import { asSystem, withTenant } from '@stockline/db';
 import type { Logger } from '@stockline/observability';
 import type { ApiKeyService } from '../domain/api-key.service.ts';
 import type { AuditService } from '../domain/audit.service.ts';
@@ -38,7 +39,8 @@ export function useInternalApi(app: Express, { apiKeys, audit, jwtSecret, logger
     const secretHash = req.body?.secretHash;
     if (typeof secretHash !== 'string' || !HASH.test(secretHash)) return res.status(400).json({ code: 'BAD_USER_INPUT', message: '"secretHash" must be 64 hex characters' });
     try {
-      const principal = await apiKeys.resolveApiKey(secretHash);
+      // The key's tenant is what the lookup finds out: it reads every tenant's keys (asSystem).
+      const principal = await asSystem('an API key is found by its hash, whatever its tenant', () => apiKeys.resolveApiKey(secretHash));
       if (!principal) return res.status(404).json({ code: 'UNAUTHENTICATED', message: 'No usable API key' });
       res.json({ ...principal, expiresAt: principal.expiresAt?.toISOString() ?? null });
     } catch (error) {
@@ -53,7 +55,8 @@ export function useInternalApi(app: Express, { apiKeys, audit, jwtSecret, logger
       return res.status(400).json({ code: 'BAD_USER_INPUT', message: 'expected { actorId, action, details: object, requestId? }' });
     }
     try {
-      await audit.record({ tenantId: res.locals.tenantId as string, actorId, action, details, requestId: requestId ?? null });
+      const tenantId = res.locals.tenantId as string;
+      await withTenant(tenantId, () => audit.record({ tenantId, actorId, action, details, requestId: requestId ?? null }));
       res.status(204).end();
     } catch (error) {
       logger.error({ err: error }, 'recording an audit entry failed');

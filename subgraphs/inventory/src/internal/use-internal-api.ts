@@ -10,6 +10,7 @@ import {
   routePath,
   type InventoryParsedRequest,
 } from '@stockline/internal-api';
+import { withTenant } from '@stockline/db';
 import type { Logger } from '@stockline/observability';
 import type { Actor } from '@stockline/service';
 import type { ReservationService } from '../domain/reservation.service.ts';
@@ -31,10 +32,11 @@ export function useInternalApi(app: Express, { reservations, jwtSecret, logger }
       const viewer = await verifyToken(bearerToken(req.headers.authorization), jwtSecret);
       if (!hasRole(viewer, Role.Service)) return refuse(res, InternalApiErrorCode.Forbidden, 'A service token is required');
       res.locals.tenantId = viewer.tenantId;
-      next();
     } catch {
-      refuse(res, InternalApiErrorCode.Unauthenticated, 'A valid service token is required');
+      return refuse(res, InternalApiErrorCode.Unauthenticated, 'A valid service token is required');
     }
+    // The call runs in the token's tenant's scope (row-level security, docs/data.md#tenant-isolation).
+    withTenant(res.locals.tenantId as string, next);
   });
 
   /** Validates the body against the route's request schema, then answers what `run` returns. */

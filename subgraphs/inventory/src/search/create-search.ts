@@ -19,7 +19,10 @@ const STREAM = 'inventory';
 export const LAG_GAUGE_INTERVAL_MS = 5_000;
 
 export interface SearchOptions {
+  /** The owner's pool: the indexers read and write every tenant's search data. */
   pool: Pool;
+  /** What searches run on (the service's scoped pool: the requesting tenant's rows only). @default pool */
+  queryPool?: Pool;
   logger: Logger;
   /** Elasticsearch when set (else PostgreSQL), and the alias it searches. */
   elasticsearch: { url: string; index: string } | { client: Client; index: string } | null;
@@ -41,11 +44,11 @@ export interface SearchLag {
  * the indexers that follow the event stream (the lexicon always; the Elasticsearch index when it
  * is the engine). `start(log)` runs them with `runConsumer`; `lag()` says how far behind they are.
  */
-export function createSearch({ pool, logger, elasticsearch }: SearchOptions) {
+export function createSearch({ pool, queryPool = pool, logger, elasticsearch }: SearchOptions) {
   const documents = new SearchDocumentsRepository(pool);
   const client = elasticsearch ? ('client' in elasticsearch ? elasticsearch.client : new Client({ node: elasticsearch.url })) : null;
   const index = client && elasticsearch ? new EsItemIndex(client, elasticsearch.index) : null;
-  const engine = client && elasticsearch ? new EsSearchEngine(client, elasticsearch.index) : new PgSearchEngine(pool);
+  const engine = client && elasticsearch ? new EsSearchEngine(client, elasticsearch.index) : new PgSearchEngine(queryPool);
   const indexers: SearchIndexer[] = [createLexiconIndexer(documents), ...(index ? [createEsIndexer(documents, index)] : [])];
   let consumers: ConsumerHandle[] = [];
   let followed: EventLog | null = null;
@@ -59,7 +62,7 @@ export function createSearch({ pool, logger, elasticsearch }: SearchOptions) {
   return {
     engine,
     index,
-    service: new SearchService(engine, new SearchItemsRepository(pool)),
+    service: new SearchService(engine, new SearchItemsRepository(queryPool)),
     /** Creates the Elasticsearch index on first use (filled from the database), then follows the stream. */
     async start(log: EventLog) {
       followed = log;

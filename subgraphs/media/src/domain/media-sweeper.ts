@@ -1,3 +1,4 @@
+import { asSystem } from '@stockline/db';
 import type { Logger } from '@stockline/observability';
 import type { MediaRepository } from '../data/media.repository.ts';
 import type { ObjectStorage } from '../storage/object-storage.ts';
@@ -32,7 +33,12 @@ export class MediaSweeper {
     logger: Logger;
   }) {}
 
-  async sweep(): Promise<SweepResult> {
+  /** One pass over every tenant's uploads and blobs (asSystem: the owner's connection). */
+  sweep(): Promise<SweepResult> {
+    return asSystem('the media sweeper collects every tenant\'s uploads and blobs', () => this.sweepAll());
+  }
+
+  private async sweepAll(): Promise<SweepResult> {
     const { repository, storage, uploads, graceSeconds } = this.options;
     const uploadIds = (await storage.list('uploads/')).map((key) => key.slice('uploads/'.length));
     const waiting = uploadIds.length ? await repository.pendingIds(uploadIds) : [];

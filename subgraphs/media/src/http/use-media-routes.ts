@@ -1,4 +1,5 @@
 import express, { type Express, type Request, type Response } from 'express';
+import { asSystem } from '@stockline/db';
 import type { Logger } from '@stockline/observability';
 import { UploadRefusal } from '../domain/inspect-upload.ts';
 import type { MediaDeliveryService } from '../domain/media-delivery.service.ts';
@@ -47,6 +48,9 @@ export function useMediaRoutes(app: Express, { uploads, delivery, signingKey, lo
   };
 
   const router = express.Router();
+  // These URLs carry no tenant: the media id (and the upload URL's signature) is the credential, so
+  // the lookup by id runs on the owner's connection (asSystem), as before row-level security.
+  router.use((_req, _res, next) => asSystem('media URLs are looked up by id, whatever the tenant', next));
   router.get(THUMBNAIL, wrap(serve((m) => delivery.thumbnail(m[1], m[2], Number(m[3])), THUMBNAIL)));
   router.get(ORIGINAL, wrap(serve((m) => delivery.original(m[1], m[2]), ORIGINAL)));
 

@@ -1,3 +1,4 @@
+import { asSystem, withTenant } from '@stockline/db';
 import type { Logger } from '@stockline/observability';
 import type { Db } from '../data/prisma.ts';
 import { SagaRepository } from '../data/saga.repository.ts';
@@ -41,15 +42,22 @@ export class SagaRecovery {
     await this.round?.catch(() => 0);
   }
 
-  /** One round; resolves with how many sagas it claimed, once they have been driven as far as they go. */
+  /**
+   * One round; resolves with how many sagas it claimed, once they have been driven as far as they go.
+   * Leases and claims are about every tenant's sagas (asSystem); each saga is driven as its own tenant.
+   */
   async runOnce(): Promise<number> {
     const { db, sagas, owner, leaseMs, batchSize = DEFAULT_RECOVERY_BATCH, logger } = this.options;
     const repo = new SagaRepository(db);
-    await repo.renewLeases({ ids: sagas.activeSagaIds(), owner, leaseMs });
-    const due = await repo.claimDue({ owner, leaseMs, limit: batchSize });
+    const due = await asSystem('saga recovery claims unfinished sagas of every tenant', async () => {
+      await repo.renewLeases({ ids: sagas.activeSagaIds(), owner, leaseMs });
+      return repo.claimDue({ owner, leaseMs, limit: batchSize });
+    });
     if (due.length > 0) logger.info({ count: due.length }, 'recovering unfinished sagas');
     await Promise.all(
-      due.map((saga) => sagas.drive(saga).catch((err) => logger.warn({ err, sagaId: saga.id, orderId: saga.orderId }, 'saga recovery attempt failed; will retry'))),
+      due.map((saga) =>
+        withTenant(saga.tenantId, () => sagas.drive(saga)).catch((err) => logger.warn({ err, sagaId: saga.id, orderId: saga.orderId }, 'saga recovery attempt failed; will retry')),
+      ),
     );
     return due.length;
   }
