@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTenant } from '@stockline/db';
 import { createTestDatabase, uniqueTenant, type TestDatabase } from '@stockline/testkit';
 import { loadInventoryConfig } from '../src/config.ts';
 import { createInventoryServer, type InventoryServer } from '../src/server.ts';
@@ -89,100 +90,103 @@ class LedgerModel {
 describe('stock invariants under random interleaved operations', () => {
   it('accept exactly what an independent model of the ledger accepts, and keep the levels, the ledger and the holds in agreement after every step', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 25 }), async (ops) => {
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 25 }), (ops) => {
         const tenantId = uniqueTenant('prop');
-        const actor = { tenantId, userId: 'property' };
-        const { catalog, stock, reservations } = server.services;
-        const locations: string[] = [];
-        for (let l = 0; l < LOCATIONS; l++) locations.push((await catalog.createLocation(actor, `L${l}`, `L${l}`)).location!.id);
-        const { items } = await catalog.bulkUpsertItems(actor, Array.from({ length: ITEMS }, (_, i) => ({ sku: `P-${i}`, name: `P ${i}` })), 'ATOMIC');
-        const itemIds = items.map((i) => i!.id);
-        const holdIds: string[] = [];
-        const ids = (a: { item: number; location: number }) => ({ itemId: itemIds[a.item], locationId: locations[a.location] });
-        const k = (a: { item: number; location: number }) => `${itemIds[a.item]}/${locations[a.location]}`;
-        const model = new LedgerModel();
-        for (const o of ops) {
-          switch (o.kind) {
-            case 'adjust': {
-              const allowed = model.apply(k(o.at), o.delta, 0);
-              const r = await stock.adjustStock(actor, { ...ids(o.at), delta: o.delta, reason: o.delta > 0 ? 'RECEIVED' : 'DAMAGED' });
-              expect({ op: o, accepted: r.movement !== null && r.userErrors.length === 0 }).toEqual({ op: o, accepted: allowed });
-              if (!allowed) expect(r.userErrors[0].code).toBe('INSUFFICIENT_STOCK');
-              break;
-            }
-            case 'set': {
-              const current = model.level(k(o.at)).onHand;
-              const allowed = o.onHand === current || model.apply(k(o.at), o.onHand - current, 0);
-              const r = await stock.setStock(actor, { ...ids(o.at), onHand: o.onHand });
-              expect({ op: o, accepted: r.userErrors.length === 0 }).toEqual({ op: o, accepted: allowed });
-              break;
-            }
-            case 'transfer': {
-              const from = k({ item: o.item, location: 0 });
-              const to = k({ item: o.item, location: 1 });
-              const allowed = model.apply(from, -o.quantity, 0);
-              if (allowed) model.apply(to, o.quantity, 0);
-              const r = await stock.transferStock(actor, { itemId: itemIds[o.item], fromLocationId: locations[0], toLocationId: locations[1], quantity: o.quantity });
-              expect({ op: o, accepted: r.userErrors.length === 0 }).toEqual({ op: o, accepted: allowed });
-              break;
-            }
-            case 'reserve': {
-              const allowed = model.apply(k(o.at), 0, o.quantity);
-              const r = await reservations.reserveStock(actor, { ...ids(o.at), quantity: o.quantity });
-              expect({ op: o, accepted: Boolean(r.reservation) }).toEqual({ op: o, accepted: allowed });
-              if (allowed) {
-                model.holds.push({ key: k(o.at), quantity: o.quantity, consumed: 0, status: 'ACTIVE' });
-                holdIds.push(r.reservation!.id);
+        // The services are called as a request would call them: in the tenant's scope (row-level security).
+        return withTenant(tenantId, async () => {
+          const actor = { tenantId, userId: 'property' };
+          const { catalog, stock, reservations } = server.services;
+          const locations: string[] = [];
+          for (let l = 0; l < LOCATIONS; l++) locations.push((await catalog.createLocation(actor, `L${l}`, `L${l}`)).location!.id);
+          const { items } = await catalog.bulkUpsertItems(actor, Array.from({ length: ITEMS }, (_, i) => ({ sku: `P-${i}`, name: `P ${i}` })), 'ATOMIC');
+          const itemIds = items.map((i) => i!.id);
+          const holdIds: string[] = [];
+          const ids = (a: { item: number; location: number }) => ({ itemId: itemIds[a.item], locationId: locations[a.location] });
+          const k = (a: { item: number; location: number }) => `${itemIds[a.item]}/${locations[a.location]}`;
+          const model = new LedgerModel();
+          for (const o of ops) {
+            switch (o.kind) {
+              case 'adjust': {
+                const allowed = model.apply(k(o.at), o.delta, 0);
+                const r = await stock.adjustStock(actor, { ...ids(o.at), delta: o.delta, reason: o.delta > 0 ? 'RECEIVED' : 'DAMAGED' });
+                expect({ op: o, accepted: r.movement !== null && r.userErrors.length === 0 }).toEqual({ op: o, accepted: allowed });
+                if (!allowed) expect(r.userErrors[0].code).toBe('INSUFFICIENT_STOCK');
+                break;
               }
-              break;
-            }
-            case 'release': {
-              if (!model.holds.length) break;
-              const i = o.pick % model.holds.length;
-              const hold = model.holds[i];
-              if (hold.status === 'ACTIVE') {
-                model.apply(hold.key, 0, -(hold.quantity - hold.consumed));
-                hold.status = 'RELEASED';
+              case 'set': {
+                const current = model.level(k(o.at)).onHand;
+                const allowed = o.onHand === current || model.apply(k(o.at), o.onHand - current, 0);
+                const r = await stock.setStock(actor, { ...ids(o.at), onHand: o.onHand });
+                expect({ op: o, accepted: r.userErrors.length === 0 }).toEqual({ op: o, accepted: allowed });
+                break;
               }
-              await reservations.releaseReservation(actor, holdIds[i]);
-              break;
-            }
-            case 'consume': {
-              if (!model.holds.length) break;
-              const i = o.pick % model.holds.length;
-              const hold = model.holds[i];
-              const allowed = hold.status === 'ACTIVE' && o.quantity <= hold.quantity - hold.consumed && model.apply(hold.key, -o.quantity, -o.quantity);
-              if (allowed) {
-                hold.consumed += o.quantity;
-                if (hold.consumed === hold.quantity) hold.status = 'CONSUMED';
+              case 'transfer': {
+                const from = k({ item: o.item, location: 0 });
+                const to = k({ item: o.item, location: 1 });
+                const allowed = model.apply(from, -o.quantity, 0);
+                if (allowed) model.apply(to, o.quantity, 0);
+                const r = await stock.transferStock(actor, { itemId: itemIds[o.item], fromLocationId: locations[0], toLocationId: locations[1], quantity: o.quantity });
+                expect({ op: o, accepted: r.userErrors.length === 0 }).toEqual({ op: o, accepted: allowed });
+                break;
               }
-              const r = await reservations.consume(actor, { consumptions: [{ reservationId: holdIds[i], quantity: o.quantity }] });
-              expect({ op: o, accepted: r.userErrors.length === 0 }).toEqual({ op: o, accepted: allowed });
-              break;
-            }
-            case 'bulk': {
-              const trial = model.clone();
-              const each = o.changes.map((c) => trial.apply(k(c.at), c.delta, 0));
-              const r = await stock.bulkAdjustStock(actor, o.changes.map((c) => ({ ...ids(c.at), delta: c.delta, reason: c.delta > 0 ? 'RECEIVED' : 'DAMAGED' })), o.atomic ? 'ATOMIC' : 'PER_ITEM');
-              const applied = o.changes.map((_, i) => Boolean(r.stockLevels[i]));
-              if (o.atomic) {
-                const all = each.every(Boolean);
-                expect({ op: o, applied }).toEqual({ op: o, applied: o.changes.map(() => all) });
-                if (all) o.changes.forEach((c) => model.apply(k(c.at), c.delta, 0));
-              } else {
-                expect({ op: o, applied }).toEqual({ op: o, applied: each });
-                o.changes.forEach((c, i) => each[i] && model.apply(k(c.at), c.delta, 0));
+              case 'reserve': {
+                const allowed = model.apply(k(o.at), 0, o.quantity);
+                const r = await reservations.reserveStock(actor, { ...ids(o.at), quantity: o.quantity });
+                expect({ op: o, accepted: Boolean(r.reservation) }).toEqual({ op: o, accepted: allowed });
+                if (allowed) {
+                  model.holds.push({ key: k(o.at), quantity: o.quantity, consumed: 0, status: 'ACTIVE' });
+                  holdIds.push(r.reservation!.id);
+                }
+                break;
               }
-              break;
+              case 'release': {
+                if (!model.holds.length) break;
+                const i = o.pick % model.holds.length;
+                const hold = model.holds[i];
+                if (hold.status === 'ACTIVE') {
+                  model.apply(hold.key, 0, -(hold.quantity - hold.consumed));
+                  hold.status = 'RELEASED';
+                }
+                await reservations.releaseReservation(actor, holdIds[i]);
+                break;
+              }
+              case 'consume': {
+                if (!model.holds.length) break;
+                const i = o.pick % model.holds.length;
+                const hold = model.holds[i];
+                const allowed = hold.status === 'ACTIVE' && o.quantity <= hold.quantity - hold.consumed && model.apply(hold.key, -o.quantity, -o.quantity);
+                if (allowed) {
+                  hold.consumed += o.quantity;
+                  if (hold.consumed === hold.quantity) hold.status = 'CONSUMED';
+                }
+                const r = await reservations.consume(actor, { consumptions: [{ reservationId: holdIds[i], quantity: o.quantity }] });
+                expect({ op: o, accepted: r.userErrors.length === 0 }).toEqual({ op: o, accepted: allowed });
+                break;
+              }
+              case 'bulk': {
+                const trial = model.clone();
+                const each = o.changes.map((c) => trial.apply(k(c.at), c.delta, 0));
+                const r = await stock.bulkAdjustStock(actor, o.changes.map((c) => ({ ...ids(c.at), delta: c.delta, reason: c.delta > 0 ? 'RECEIVED' : 'DAMAGED' })), o.atomic ? 'ATOMIC' : 'PER_ITEM');
+                const applied = o.changes.map((_, i) => Boolean(r.stockLevels[i]));
+                if (o.atomic) {
+                  const all = each.every(Boolean);
+                  expect({ op: o, applied }).toEqual({ op: o, applied: o.changes.map(() => all) });
+                  if (all) o.changes.forEach((c) => model.apply(k(c.at), c.delta, 0));
+                } else {
+                  expect({ op: o, applied }).toEqual({ op: o, applied: each });
+                  o.changes.forEach((c, i) => each[i] && model.apply(k(c.at), c.delta, 0));
+                }
+                break;
+              }
+              case 'reorder':
+                await stock.setReorderPoint(actor, { ...ids(o.at), reorderPoint: o.point });
+                break;
             }
-            case 'reorder':
-              await stock.setReorderPoint(actor, { ...ids(o.at), reorderPoint: o.point });
-              break;
+            const actual = await checkInvariants(tenantId);
+            for (const [key, level] of model.levels) expect({ key, onHand: actual.get(key)?.onHand ?? 0, reserved: actual.get(key)?.reserved ?? 0 }).toEqual({ key, ...level });
+            for (const [key, level] of actual) if (!model.levels.has(key)) expect({ key, ...level }).toEqual({ key, onHand: 0, reserved: 0 });
           }
-          const actual = await checkInvariants(tenantId);
-          for (const [key, level] of model.levels) expect({ key, onHand: actual.get(key)?.onHand ?? 0, reserved: actual.get(key)?.reserved ?? 0 }).toEqual({ key, ...level });
-          for (const [key, level] of actual) if (!model.levels.has(key)) expect({ key, ...level }).toEqual({ key, onHand: 0, reserved: 0 });
-        }
+        });
       }),
       { numRuns: 25 },
     );
