@@ -10,7 +10,7 @@ export function sendGraphQLError(res: Response, status: number, error: GraphQLEr
 }
 
 /** How long the connection of a refused oversized body stays open for the client to read the answer. */
-const LINGER_MS = 1_000;
+const LINGER_MS = 5_000;
 
 /**
  * Answers 413 without reading the rest of the body and closes the connection shortly after (at once

@@ -47,7 +47,7 @@ export function serveSubscriptions(options: ServeSubscriptionsOptions) {
   const { httpServer, path = '/graphql', authenticate, config, logger } = options;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1024 * 1024 });
   const hub = new EventHub({ reader: options.reader, bufferSize: config.replayBufferEvents, onError: (err) => logger?.warn({ err }, 'event log read failed; retrying') });
-  const service = new SubscriptionService({ hub, executeAsViewer: options.executeAsViewer });
+  const service = new SubscriptionService({ hub, executeAsViewer: options.executeAsViewer, maxQueuedResults: config.maxQueuedEvents });
   const connections = new ConnectionRegistry({ maxConnectionsPerTenant: config.maxConnectionsPerTenant });
   const rules = [...specifiedRules, ...(options.validationRules ?? [])];
   let closing = false;

@@ -13,6 +13,7 @@ export const subscriptionsEnv = {
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positive(100),
   WS_MAX_CONNECTIONS_PER_TENANT: positive(20_000),
   WS_MAX_BUFFERED_BYTES: positive(4 * 1024 * 1024),
+  WS_MAX_QUEUED_EVENTS: positive(1_000),
   WS_REPLAY_BUFFER_EVENTS: positive(1_000),
 };
 
@@ -33,6 +34,12 @@ export function subscriptionsConfig(env: SubscriptionsEnv) {
     maxConnectionsPerTenant: env.WS_MAX_CONNECTIONS_PER_TENANT,
     /** A socket whose unsent bytes exceed this is a slow consumer and is closed with 4413. */
     maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+    /**
+     * Results waiting for one subscription's socket to take them (graphql-ws sends one at a time and
+     * waits for each to be written, so a client that stops reading holds them here, not in the socket):
+     * beyond this the subscription ends with SLOW_CONSUMER and the socket is closed with 4413.
+     */
+    maxQueuedEvents: env.WS_MAX_QUEUED_EVENTS,
     /** Recent events kept per (stream, tenant) so a quick resume needs no read of the log. */
     replayBufferEvents: env.WS_REPLAY_BUFFER_EVENTS,
   };
