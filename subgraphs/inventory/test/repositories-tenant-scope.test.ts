@@ -123,3 +123,18 @@ describe('reservation repository', () => {
     });
   });
 });
+
+describe('category and location repositories', () => {
+  it("list and find only the tenant's categories and locations, and let each tenant use the same name or code", async () => {
+    const { a, b } = await twoTenants('catalog');
+    expect((await repos.locations.listAll({ tenantId: b.tenantId })).map((l) => l.id).sort()).toEqual([...b.locations].sort());
+    expect(await repos.locations.findByIds({ tenantId: b.tenantId, ids: a.locations })).toEqual([]);
+    expect((await repos.locations.create({ tenantId: b.tenantId, code: 'L1', name: 'taken' }))).toBeNull();
+    const mine = await repos.categories.create({ tenantId: a.tenantId, name: 'Tools' });
+    const theirs = await repos.categories.create({ tenantId: b.tenantId, name: 'Tools' });
+    expect(mine!.id).not.toBe(theirs!.id);
+    expect(await repos.categories.create({ tenantId: b.tenantId, name: 'Tools' })).toBeNull();
+    expect((await repos.categories.listAll({ tenantId: b.tenantId })).map((c) => c.id)).toEqual([theirs!.id]);
+    expect(await repos.categories.findByIds({ tenantId: b.tenantId, ids: [mine!.id] })).toEqual([]);
+  });
+});
