@@ -35,6 +35,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (typeof e.code === 'string' && UNAVAILABLE_SQLSTATE.test(e.code)) return true;
     if (typeof e.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|UND_ERR_SOCKET)$/.test(e.code)) return true;
     if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+    // Prisma's raw-query errors (code P2010) carry PostgreSQL's SQLSTATE only in their message.
+    const prismaCode = typeof e.message === 'string' ? /Raw query failed\. Code: `([0-9A-Z]{5})`/.exec(e.message)?.[1] : undefined;
+    if (prismaCode && UNAVAILABLE_SQLSTATE.test(prismaCode)) return true;
     e = (e.originalError ?? e.cause) as typeof e;
   }
   return false;

@@ -36,6 +36,13 @@ describe('maskError', () => {
     expect(format(formatted, wrapped(new Error('fetch failed: other side closed'))).extensions?.code).toBe('SERVICE_UNAVAILABLE');
   });
 
+  it('answers SERVICE_UNAVAILABLE for a statement timeout Prisma reports only in its message (found by the bank chaos test: placeOrder waiting on the order counter)', () => {
+    const prisma = Object.assign(new Error('Invalid `prisma.$queryRaw()` invocation:\n\n\nRaw query failed. Code: `57014`. Message: `canceling statement due to statement timeout`'), { code: 'P2010' });
+    expect(format(formatted, wrapped(prisma)).extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    const constraint = Object.assign(new Error('Raw query failed. Code: `23505`. Message: `duplicate key value violates unique constraint`'), { code: 'P2010' });
+    expect(format(formatted, wrapped(constraint)).extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+  });
+
   it('still hides any other failure as INTERNAL_SERVER_ERROR with a generic message', () => {
     const r = format(formatted, wrapped(Object.assign(new Error('new row violates check constraint'), { code: '23514' })));
     expect(r).toEqual({ message: 'Internal server error', path: ['adjustStock'], locations: undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
