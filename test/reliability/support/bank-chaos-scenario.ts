@@ -27,10 +27,10 @@ export async function killAtRandom(platform: ServiceModePlatform, services: stri
 
 /**
  * Issue 14, item 1 (Jepsen's bank test on the stock ledger): `clients` clients send random stock and
- * order mutations through the gateway for `chaosMs` while inventory and orders are SIGKILLed at random;
+ * order mutations through the gateway for `calmMs`, then for `chaosMs` while inventory and orders are SIGKILLed at random;
  * then the services come back, the sagas finish, the relay drains, and the end state is checked.
  */
-export async function bankChaos(platform: ServiceModePlatform, { chaosMs, clients = 20, settleMs = 120_000 }: { chaosMs: number; clients?: number; settleMs?: number }) {
+export async function bankChaos(platform: ServiceModePlatform, { chaosMs, calmMs = 10_000, clients = 20, settleMs = 120_000 }: { chaosMs: number; calmMs?: number; clients?: number; settleMs?: number }) {
   const tenant = uniqueTenant('bank');
   const catalog = await Catalog.for(platform.url, tenant);
   const world: BankWorld = { itemIds: [], locationIds: [] };
@@ -39,11 +39,12 @@ export async function bankChaos(platform: ServiceModePlatform, { chaosMs, client
   for (const itemId of world.itemIds) for (const locationId of world.locationIds) await catalog.receive(itemId, locationId, 30);
   const token = await tokenFor(tenant, ['admin']);
 
+  // `calmMs` without faults first, so clients have orders to fulfil and cancel once the killing starts.
   const started = Date.now();
-  const end = started + chaosMs;
+  const end = started + calmMs + chaosMs;
   const [requests, killed] = await Promise.all([
     runBankClients({ url: platform.url, token, world, clients, until: end, giveUpAt: end + settleMs }),
-    killAtRandom(platform, ['inventory', 'orders'], end),
+    sleep(calmMs).then(() => killAtRandom(platform, ['inventory', 'orders'], end)),
   ]);
   for (const name of ['inventory', 'orders', 'gateway']) await platform.waitReady(name, settleMs);
   let last = await unsettled(platform.databaseUrl, tenant);
