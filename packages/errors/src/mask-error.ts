@@ -22,7 +22,7 @@ const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300|57014|25P03)$/;
  * messages Prisma's pg adapter wraps the same failures in (its error code is a generic P2010), and
  * undici's "other side closed" (UND_ERR_SOCKET): the gateway's subgraph died while answering.
  */
-const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|connect ETIMEDOUT|Query read timeout|Server has closed the connection|Can't reach database server|Timed out fetching a new connection|other side closed/;
+const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|connect ETIMEDOUT|Query read timeout|Server has closed the connection|Can't reach database server|Timed out fetching a new connection|other side closed|^(ConnectionClosed|DatabaseNotReachable|SocketTimeout)$/;
 
 /**
  * Whether `error` (or what it wraps) says the database is unreachable or saturated: a pool that

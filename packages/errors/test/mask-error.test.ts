@@ -23,6 +23,12 @@ describe('maskError', () => {
     expect(format(formatted, wrapped(prisma)).extensions?.code).toBe('SERVICE_UNAVAILABLE');
   });
 
+  it("answers SERVICE_UNAVAILABLE for Prisma's driver-adapter kinds of a lost database (ConnectionClosed in a transaction, found by the PostgreSQL-down test)", () => {
+    for (const kind of ['ConnectionClosed', 'DatabaseNotReachable', 'SocketTimeout']) {
+      expect(format(formatted, wrapped(Object.assign(new Error(kind), { name: 'DriverAdapterError' }))).extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    }
+  });
+
   it('answers SERVICE_UNAVAILABLE when a statement or transaction timeout fired, client side or server side', () => {
     expect(format(formatted, wrapped(new Error('Query read timeout'))).extensions?.code).toBe('SERVICE_UNAVAILABLE');
     expect(format(formatted, wrapped(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }))).extensions?.code).toBe('SERVICE_UNAVAILABLE');

@@ -7,6 +7,8 @@ import type { Logger } from '@stockline/observability';
 import type { ReadinessCheck } from '@stockline/service';
 
 const HOUR = 3_600_000;
+/** How long closing waits for checked-out connections to be returned. */
+const POOL_END_TIMEOUT_MS = 5_000;
 
 export interface ServiceData {
   /**
@@ -94,7 +96,13 @@ export async function openServiceData({ schema, migrationsDir, config, jwtSecret
       clearInterval(pruner);
       await relay.stop();
       if (!bus) await events.close();
-      await pools.end();
+      // pg's end() waits for every checked-out connection to come back; one that never does (a leak)
+      // would keep the service from ever stopping. Say so, and stop anyway.
+      const ended = await Promise.race([pools.end().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), POOL_END_TIMEOUT_MS).unref())]);
+      if (!ended) {
+        const out = (p: Pool) => p.totalCount - p.idleCount;
+        logger.error({ owner: out(pools.owner), tenant: out(pools.tenant) }, `database connections still checked out ${POOL_END_TIMEOUT_MS} ms into shutdown (leaked); stopping without them`);
+      }
     },
   };
 }
