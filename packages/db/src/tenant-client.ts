@@ -42,6 +42,8 @@ const QueryBase = pg.Query as unknown as new (config: QueryConfig) => {
 class TenantStatement extends QueryBase {
   private inPreamble = true;
   private parsedHere = false;
+  /** ParseCompletes received: the preamble's, then the statement's own (when it was parsed here). */
+  parseCompletes = 0;
 
   constructor(
     config: QueryConfig,
@@ -68,9 +70,11 @@ class TenantStatement extends QueryBase {
   }
 
   override handleError(error: Error, connection: ProtocolConnection): void {
-    // The preamble's ParseComplete made pg record this statement's name as parsed; when the
-    // statement's own Parse failed, it is not, and must be parsed again next time.
-    if (this.parsedHere && this.name) delete connection.parsedStatements[this.name];
+    // The preamble's ParseComplete made pg record this statement's name as parsed. Only when the
+    // statement's own Parse did not complete is it unknown to the server, to be parsed again next time;
+    // when its Parse completed and a later step failed (a constraint, a timeout), it stays prepared on
+    // the server, and parsing it again would fail with "prepared statement … already exists".
+    if (this.parsedHere && this.name && this.parseCompletes < 2) delete connection.parsedStatements[this.name];
     super.handleError(error, connection);
   }
 }
@@ -123,6 +127,13 @@ export class TenantClient extends pg.Client {
       statement.callback = (error, result) => (error ? reject(error) : resolve(result));
       this.send(statement);
     });
+  }
+
+  /** pg's handler of ParseComplete (not in its type definitions), counted for TenantStatement.handleError. */
+  _handleParseComplete(): void {
+    const active = (this as unknown as { _getActiveQuery(): unknown })._getActiveQuery();
+    if (active instanceof TenantStatement) active.parseCompletes++;
+    (pg.Client.prototype as unknown as { _handleParseComplete(this: pg.Client): void })._handleParseComplete.call(this);
   }
 
   private send(...args: unknown[]): any {

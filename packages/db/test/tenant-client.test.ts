@@ -1,0 +1,63 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@stockline/testkit';
+import { APP_ROLE, TenantClient } from '../src/tenant-client.ts';
+import { withTenant } from '../src/tenant-scope.ts';
+
+let db: TestDatabase;
+let client: TenantClient;
+
+beforeAll(async () => {
+  db = await createTestDatabase('tenant_client');
+  const owner = new pg.Client({ connectionString: db.url });
+  await owner.connect();
+  await owner.query(`DO $$ BEGIN CREATE ROLE ${APP_ROLE} NOLOGIN NOBYPASSRLS; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+  await owner.query(`CREATE TABLE codes (tenant_id text NOT NULL, code int NOT NULL, PRIMARY KEY (tenant_id, code))`);
+  await owner.query(`ALTER TABLE codes ENABLE ROW LEVEL SECURITY`);
+  await owner.query(`CREATE POLICY tenant_isolation ON codes USING (tenant_id = current_setting('app.tenant_id', true)) WITH CHECK (tenant_id = current_setting('app.tenant_id', true))`);
+  await owner.query(`GRANT SELECT, INSERT ON codes TO ${APP_ROLE}`);
+  await owner.end();
+  client = new TenantClient({ connectionString: db.url });
+  await client.connect();
+});
+afterAll(async () => {
+  await client?.end();
+  await db?.drop();
+});
+
+const insert = (code: number) => client.query({ name: 'insert_code', text: 'INSERT INTO codes (tenant_id, code) VALUES (current_setting($$app.tenant_id$$), $1)', values: [code] });
+
+describe('TenantClient', () => {
+  it('keeps a named statement usable after it failed on its first execution', async () => {
+    await withTenant('t1', async () => {
+      await insert(1);
+      // Parsed once on this connection; fails on execution (duplicate key), stays prepared on the server.
+      await expect(insert(1)).rejects.toMatchObject({ code: '23505' });
+      await insert(2);
+    });
+    const fresh = new TenantClient({ connectionString: db.url });
+    await fresh.connect();
+    try {
+      // First use on a connection fails on execution: the statement's own Parse had completed.
+      await withTenant('t1', () => expect(fresh.query({ name: 'insert_code', text: 'INSERT INTO codes (tenant_id, code) VALUES (current_setting($$app.tenant_id$$), $1)', values: [1] })).rejects.toMatchObject({ code: '23505' }));
+      await withTenant('t1', () => fresh.query({ name: 'insert_code', text: 'INSERT INTO codes (tenant_id, code) VALUES (current_setting($$app.tenant_id$$), $1)', values: [3] }));
+    } finally {
+      await fresh.end();
+    }
+    const { rows } = await withTenant('t1', () => client.query('SELECT code FROM codes ORDER BY code'));
+    expect(rows.map((r: { code: number }) => r.code)).toEqual([1, 2, 3]);
+  });
+
+  it('parses a named statement again when its own Parse failed', async () => {
+    await withTenant('t1', async () => {
+      await expect(client.query({ name: 'bad_statement', text: 'SELECT no_such_column FROM codes' })).rejects.toMatchObject({ code: '42703' });
+      await expect(client.query({ name: 'bad_statement', text: 'SELECT no_such_column FROM codes' })).rejects.toMatchObject({ code: '42703' });
+    });
+  });
+
+  it('shows a tenant only its own rows, and none outside a tenant scope', async () => {
+    await withTenant('t2', () => insert(9));
+    expect((await withTenant('t2', () => client.query('SELECT code FROM codes'))).rows).toEqual([{ code: 9 }]);
+    expect((await client.query('SELECT code FROM codes')).rows).toEqual([]);
+  });
+});
