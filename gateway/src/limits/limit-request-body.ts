@@ -9,18 +9,18 @@ export function sendGraphQLError(res: Response, status: number, error: GraphQLEr
   res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message: error.message, extensions }] }));
 }
 
-/** How long the connection of a refused oversized body stays open for the client to read the answer. */
+/** How long a refused oversized body may go on arriving (read and dropped) before its connection is cut. */
 const LINGER_MS = 5_000;
 
 /**
- * Answers 413 without reading the rest of the body and closes the connection shortly after (at once
- * could reset it before the client read the answer, as unread data makes the kernel send RST).
+ * Answers 413 at once, without parsing the body. Node then drops what still arrives so that the
+ * connection can serve again; a body still arriving LINGER_MS after the answer has its connection cut.
+ * (Closing at once instead, with `Connection: close`, resets the connection while the client is still
+ * sending, and a client may lose the answer with it.)
  */
 function refuseUnread(req: Request, res: Response, error: GraphQLError): void {
   if (res.headersSent) return;
-  req.pause();
-  res.setHeader('connection', 'close');
-  res.on('finish', () => setTimeout(() => req.socket.destroy(), LINGER_MS).unref());
+  res.on('finish', () => setTimeout(() => void (req.complete || req.socket.destroy()), LINGER_MS).unref());
   sendGraphQLError(res, 413, error);
 }
 
@@ -31,7 +31,7 @@ class BadRequest extends Error {
 /**
  * Parses the JSON body with a size limit and refuses, as GraphQL JSON errors (never an HTML page):
  * a body over `maxBytes` (413, QUERY_TOO_COMPLEX limit "bytes", answered as soon as the Content-Length
- * or the bytes received exceed it, without reading the rest; the connection is then closed), malformed JSON (400 BAD_REQUEST),
+ * or the bytes received exceed it, without parsing it; a body still arriving 5 s later has its connection cut), malformed JSON (400 BAD_REQUEST),
  * batches (an array of operations: 400, QUERY_TOO_COMPLEX limit "batch", max 1), and a document of
  * more than `maxTokens` tokens (400, limit "tokens") before anything parses it. A token is at least
  * one character, so a document shorter than `maxTokens` characters is not lexed here at all.
