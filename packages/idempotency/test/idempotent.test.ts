@@ -128,6 +128,14 @@ describe('idempotent', () => {
     expect(await effects(tenant)).toEqual(['{"bad":false}', '{"bad":false}', '{"bad":false}']);
   });
 
+  it('stores an outcome that did not fail whatever codes its payload carries, and replays it', async () => {
+    const tenant = newTenant();
+    const partial = { result: { value: 'partly applied', userErrors: [{ code: 'NOT_FOUND' }] }, failed: false };
+    expect((await call(tenant, 'k', { n: 1 }, partial)).result.value).toBe('partly applied');
+    expect(await keys(tenant)).toEqual([{ operation: 'op', key: 'k', hash: requestHash({ n: 1 }), response: partial.result }]);
+    expect(await call(tenant, 'k', { n: 1 }, ok('again'))).toEqual({ result: partial.result, ran: false });
+  });
+
   it('without a key runs every time and still rolls back a failed outcome', async () => {
     const tenant = newTenant();
     expect((await call(tenant, null, { n: 1 }, ok('a'))).ran).toBe(true);
