@@ -7,7 +7,8 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { bearerToken, verifyToken, type Viewer } from '@stockline/auth';
-import { withTenant } from '@stockline/db';
+// The scope alone, not @stockline/db's index: a subgraph without PostgreSQL must not load pg.
+import { withTenant } from '@stockline/db/tenant-scope';
 import { maskError } from '@stockline/errors';
 import { REQUEST_ID_HEADER, metricsFor, requestIdFrom, serveMetrics, startTracing, traceRequests, useMetrics, useRequestLogging, type Logger } from '@stockline/observability';
 import { useHealthChecks, type ReadinessCheck } from './use-health-checks.ts';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { serviceToken } from '@stockline/events';
 import { DEV_JWT_SECRET } from '@stockline/auth';
+import { withTenant } from '@stockline/db/tenant-scope';
 import { graphql } from '@stockline/testkit';
 import type { InventoryServer } from '../../../inventory/src/server.ts';
 import type { ScriptedTenant } from './history.ts';
@@ -39,7 +40,10 @@ export async function runBusiness(call: Call, inventory: InventoryServer, tenant
   const reserve = async (itemId: string, locationId: string, quantity: number) =>
     (await call(`mutation($i: ReserveStockInput!) { reserveStock(input: $i) { reservation { id } userErrors { code } } }`, { i: { itemId, locationId, quantity } })).reserveStock.reservation.id as string;
   const ship = async (reservationId: string, quantity: number) => {
-    const result = await inventory.services.reservations.consume({ tenantId, userId: 'test' }, { consumptions: [{ reservationId, quantity }], reference: 'ship', idempotencyKey: randomUUID() });
+    // As orders' saga does it through the internal API: in the tenant's scope (row-level security).
+    const result = await withTenant(tenantId, () =>
+      inventory.services.reservations.consume({ tenantId, userId: 'test' }, { consumptions: [{ reservationId, quantity }], reference: 'ship', idempotencyKey: randomUUID() }),
+    );
     expect(result.userErrors).toEqual([]);
   };
   for (let round = 0; round < scale; round++) {
