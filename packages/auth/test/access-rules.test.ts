@@ -13,6 +13,8 @@ import {
   displayPrefix,
   generateApiKeySecret,
   hashApiKeySecret,
+  hashesEqual,
+  isApiKeySecret,
   isScope,
   requireRole,
   requireScope,
@@ -171,5 +173,37 @@ describe('API key helpers', () => {
     expect(hashApiKeySecret('slk_x')).toBe('11138b0ea62fbe3f7c8f6199a96e668bf06f7b74a2b7b1e7a0c4ff8d90f5e23e');
     expect(hashApiKeySecret('slk_x')).not.toBe(hashApiKeySecret('slk_y'));
     expect(apiKeyRevocationChannel('stockline.events.')).toBe('stockline.events.access.api-key-revoked');
+  });
+});
+
+describe('what a forged or odd credential cannot do', () => {
+  it('refuses an HS512 token signed with the right secret: only HS256 is accepted', async () => {
+    expect(await refusalOf(verifyToken(await sign({ tenant: 't', roles: [] }, { alg: 'HS512' }), secret))).toBe('UNAUTHENTICATED: Bearer token is invalid');
+  });
+
+  it('refuses a sub or tenant that is not a string, scopes with one unknown among known ones, and a null nested claim', async () => {
+    const numericSub = await new SignJWT({ sub: 7 as never, tenant: 't', roles: [] }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
+    expect(await refusalOf(verifyToken(numericSub, secret))).toMatch(/^UNAUTHENTICATED: /);
+    expect(await refusalOf(verifyToken(await sign({ tenant: 7, roles: [] }), secret))).toBe('UNAUTHENTICATED: Bearer token has no "tenant" claim');
+    expect(await refusalOf(verifyToken(await sign({ tenant: 't', roles: [], scopes: ['read_orders', 'root'] }), secret))).toMatch(/"scopes" must be a list of known scopes/);
+    expect(() => viewerFromClaims({ sub: 'a', realm: null, roles: [] }, 'tok', { tenantClaim: 'realm.tenant', rolesClaim: 'roles' })).toThrow('Bearer token has no "realm.tenant" claim');
+  });
+
+  it('accepts a token without an expiry, and remembers it', async () => {
+    const token = await new SignJWT({ tenant: 't', roles: ['viewer'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('no-exp').sign(new TextEncoder().encode(secret));
+    const first = await verifyToken(token, secret);
+    expect(first).toMatchObject({ userId: 'no-exp', expiresAt: null });
+    expect(await verifyToken(token, secret)).toBe(first);
+  });
+
+  it('recognises an API key only by its whole shape, and never matches two empty hashes', () => {
+    const key = generateApiKeySecret();
+    expect(isApiKeySecret(`x${key}`)).toBe(false);
+    expect(isApiKeySecret(`${key}x`)).toBe(false);
+    expect(hashesEqual('', '')).toBe(false);
+  });
+
+  it('grants a role when any of the viewer\'s roles ranks high enough', () => {
+    expect(requireRole(viewer([Role.Viewer, Role.Admin]), Role.Admin).roles).toEqual(['viewer', 'admin']);
   });
 });

@@ -62,6 +62,8 @@ describe('reserveStock', () => {
     expect(await level(actor.tenantId, item, loc)).toEqual({ onHand: 10, reserved: 4 });
     expect(await lines(actor.tenantId)).toEqual([{ reason: 'RESERVED', onHand: 0, reserved: 4, reservationId: r.id, actor: 'user-reserve', reference: 'cart-1' }]);
     expect(committed).toBe(before + 1);
+    const { rows: changed } = await store.pool.query(`SELECT payload FROM inventory.outbox_events WHERE tenant_id = $1 AND type = 'StockChanged' ORDER BY id DESC LIMIT 1`, [actor.tenantId]);
+    expect(changed[0].payload).toMatchObject({ reason: 'RESERVED', onHand: 10, reserved: 4, available: 6, reservationId: r.id });
     const forever = await reservations.reserveStock(actor, { itemId: item, locationId: loc, quantity: 1 });
     expect(forever.reservation).toMatchObject({ expiresAt: null, reference: null });
   });
@@ -131,6 +133,17 @@ describe('releaseReservation', () => {
     expect(many.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['reservationIds', '1'], message: `No reservation with id "${MISSING}"` }]);
     expect(await row(reservation!.id)).toMatchObject({ status: 'ACTIVE' });
     expect(await level(a.tenantId, a.items[0], a.locations[0])).toEqual({ onHand: 10, reserved: 2 });
+  });
+});
+
+describe('a level that holds less than its reservations', () => {
+  it('refuses to release a hold its level no longer has reserved, and changes nothing', async () => {
+    const { actor, items: [item], locations: [loc] } = await tenant('corrupt');
+    const held = (await reservations.reserveStock(actor, { itemId: item, locationId: loc, quantity: 3 })).reservation!;
+    await store.pool.query(`UPDATE inventory.stock_levels SET reserved = 1 WHERE tenant_id = $1`, [actor.tenantId]);
+    await expect(reservations.releaseReservation(actor, held.id)).rejects.toThrow(`Reservation ${held.id} holds more than its level has reserved`);
+    expect(await row(held.id)).toMatchObject({ status: 'ACTIVE' });
+    expect(await level(actor.tenantId, item, loc)).toEqual({ onHand: 10, reserved: 1 });
   });
 });
 

@@ -134,6 +134,10 @@ describe('adjustStock', () => {
     }
     const malformed = await stock.adjustStock(b.actor, { itemId: 'not-a-uuid', locationId: b.locations[0], delta: 1, reason: 'RECEIVED' });
     expect(malformed.userErrors[0]).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'itemId'] });
+    const badLocation = await stock.adjustStock(b.actor, { itemId: b.items[0], locationId: 'not-a-uuid', delta: 1, reason: 'RECEIVED' });
+    expect(badLocation.userErrors[0]).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'locationId'] });
+    const bothBad = await stock.adjustStock(b.actor, { itemId: 'x', locationId: 'y', delta: 1, reason: 'RECEIVED' });
+    expect(bothBad.userErrors[0]).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'itemId'] });
     expect(await stored(a.tenantId, a.items[0], a.locations[0])).toMatchObject({ onHand: 5, lines: 1 });
     expect(await stored(b.tenantId, a.items[0], a.locations[0])).toBeNull();
     expect(await keysOf(b.tenantId)).toEqual([]);
@@ -143,6 +147,9 @@ describe('adjustStock', () => {
     const { actor, items: [item], locations: [loc] } = await tenant('adj-cas');
     const fresh = await stock.adjustStock(actor, { itemId: item, locationId: loc, delta: 4, reason: 'RECEIVED', changeFromQuantity: 1 });
     expect(fresh.userErrors).toEqual([{ code: 'QUANTITY_STALE', field: ['input', 'changeFromQuantity'], message: 'changeFromQuantity is 1 but onHand is 0', itemId: item, current: 0 }]);
+    const staleNothing = await stock.adjustStock(actor, { itemId: item, locationId: loc, delta: -1, reason: 'DAMAGED', changeFromQuantity: 2 });
+    expect(staleNothing.userErrors).toEqual([{ code: 'QUANTITY_STALE', field: ['input', 'changeFromQuantity'], message: 'changeFromQuantity is 2 but onHand is 0', itemId: item, current: 0 }]);
+    expect(await stored(actor.tenantId, item, loc)).toBeNull();
     expect((await stock.adjustStock(actor, { itemId: item, locationId: loc, delta: 4, reason: 'RECEIVED', changeFromQuantity: 0 })).stockLevel!.onHand).toBe(4);
     for (const idempotencyKey of [undefined, 'cas-1']) {
       const stale = await stock.adjustStock(actor, { itemId: item, locationId: loc, delta: 1, reason: 'RECEIVED', changeFromQuantity: 3, idempotencyKey });
@@ -184,6 +191,27 @@ describe('adjustStock', () => {
 });
 
 describe('setStock', () => {
+  it('accepts changeFromQuantity 0 for a level that holds nothing yet, and can set a level to zero', async () => {
+    const { actor, items: [item], locations: [loc] } = await tenant('set-zero');
+    expect((await stock.setStock(actor, { itemId: item, locationId: loc, onHand: 3, changeFromQuantity: 0 })).stockLevel!.onHand).toBe(3);
+    const zero = await stock.setStock(actor, { itemId: item, locationId: loc, onHand: 0 });
+    expect(zero.userErrors).toEqual([]);
+    expect(zero.movement).toMatchObject({ onHandDelta: -3, onHandAfter: 0 });
+  });
+
+  it('replays a set made under a key, keeps its keys apart from adjustStock\'s, and stores nothing for an unknown item', async () => {
+    const { actor, items: [item], locations: [loc] } = await tenant('set-key');
+    const input = { itemId: item, locationId: loc, onHand: 6, idempotencyKey: 'count-1' };
+    const first = await stock.setStock(actor, input);
+    await stock.adjustStock(actor, { itemId: item, locationId: loc, delta: 1, reason: 'RECEIVED' });
+    const again = await stock.setStock(actor, input);
+    expect(again.movement!.id).toBe(first.movement!.id);
+    expect(await stored(actor.tenantId, item, loc)).toMatchObject({ onHand: 7, lines: 2 });
+    expect((await stock.adjustStock(actor, { itemId: item, locationId: loc, delta: 2, reason: 'RECEIVED', idempotencyKey: 'count-1' })).userErrors).toEqual([]);
+    expect((await stock.setStock(actor, { ...input, itemId: MISSING, idempotencyKey: 'typo' })).userErrors[0].code).toBe('NOT_FOUND');
+    expect((await keysOf(actor.tenantId)).map((k) => `${k.operation}/${k.key}`).sort()).toEqual(['adjustStock/count-1', 'setStock/count-1']);
+  });
+
   it('sets onHand by writing the difference as one CORRECTION line, and writes nothing when it already is that', async () => {
     const { actor, items: [item], locations: [loc] } = await tenant('set');
     const up = await stock.setStock(actor, { itemId: item, locationId: loc, onHand: 9, reference: 'count' });
@@ -238,6 +266,7 @@ describe('bulkAdjustStock', () => {
       'PER_ITEM',
     );
     expect(result.stockLevels.map((l) => l?.onHand ?? null)).toEqual([3, 3, null, null, null, null]);
+    expect(result.stockLevels.slice(2)).toEqual([null, null, null, null]);
     expect(result.userErrors).toEqual([
       { code: 'INSUFFICIENT_STOCK', field: ['inputs', '2', 'delta'], message: `Item ${i2} has no stock at location ${l2}`, itemId: i2, available: 0 },
       { code: 'NOT_FOUND', field: ['inputs', '3', 'itemId'], message: `No item with id "${MISSING}"`, itemId: MISSING },
@@ -246,6 +275,38 @@ describe('bulkAdjustStock', () => {
     ]);
     expect(await stored(actor.tenantId, i1, l1)).toMatchObject({ onHand: 3, lines: 2, version: 3 });
     expect(await stored(actor.tenantId, i2, l2)).toBeNull();
+  });
+
+  it('takes stock from existing levels only, names each invalid input by its position, and skips a malformed id', async () => {
+    const { actor, items: [i1], locations: [l1, l2] } = await tenant('bulk-out');
+    await stock.adjustStock(actor, { itemId: i1, locationId: l1, delta: 5, reason: 'RECEIVED' });
+    await stock.adjustStock(actor, { itemId: i1, locationId: l2, delta: 5, reason: 'RECEIVED' });
+    const result = await stock.bulkAdjustStock(
+      actor,
+      [
+        { itemId: i1, locationId: l1, delta: -2, reason: 'DAMAGED' },
+        { itemId: 'not-a-uuid', locationId: l1, delta: -1, reason: 'DAMAGED' },
+        { itemId: i1, locationId: l2, delta: 1.5, reason: 'DAMAGED' },
+        { itemId: i1, locationId: l2, delta: -MAX_QUANTITY - 1, reason: 'DAMAGED' },
+        { itemId: i1, locationId: l2, delta: -5, reason: 'DAMAGED' },
+      ],
+      'PER_ITEM',
+    );
+    expect(result.stockLevels.map((l) => l?.onHand ?? null)).toEqual([3, null, null, null, 0]);
+    expect(result.userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['inputs', '1', 'itemId'], message: 'No item with id "not-a-uuid"', itemId: 'not-a-uuid' },
+      { code: 'INVALID_INPUT', field: ['inputs', '2', 'delta'], message: 'delta must be a whole number' },
+      { code: 'INVALID_INPUT', field: ['inputs', '3', 'delta'], message: `delta must be at most ${MAX_QUANTITY}` },
+    ]);
+  });
+
+  it('shares idempotency keys with adjustStock: an input under a key adjustStock used replays its answer', async () => {
+    const { actor, items: [item], locations: [loc] } = await tenant('bulk-shared-key');
+    const input = { itemId: item, locationId: loc, delta: 4, reason: 'RECEIVED' as const, idempotencyKey: 'shared' };
+    const single = await stock.adjustStock(actor, input);
+    const bulk = await stock.bulkAdjustStock(actor, [input], 'PER_ITEM');
+    expect(bulk.stockLevels[0]).toMatchObject({ onHand: 4, version: single.stockLevel!.version });
+    expect(await stored(actor.tenantId, item, loc)).toMatchObject({ onHand: 4, lines: 1 });
   });
 
   it('keeps nothing in ATOMIC mode when one input fails, whether by validation or by stock', async () => {
@@ -306,6 +367,19 @@ describe('bulkAdjustStock', () => {
 });
 
 describe('transferStock', () => {
+  it('moves all of a level, replays a transfer made under a key, and stores nothing for an unknown location', async () => {
+    const { actor, items: [item], locations: [from, to] } = await tenant('transfer-key');
+    await stock.adjustStock(actor, { itemId: item, locationId: from, delta: 3, reason: 'RECEIVED' });
+    expect((await stock.transferStock(actor, { itemId: item, fromLocationId: from, toLocationId: MISSING, quantity: 3, idempotencyKey: 'move' })).userErrors[0].code).toBe('NOT_FOUND');
+    const input = { itemId: item, fromLocationId: from, toLocationId: to, quantity: 3, idempotencyKey: 'move' };
+    const first = await stock.transferStock(actor, input);
+    expect(first.from).toMatchObject({ onHand: 0 });
+    const again = await stock.transferStock(actor, input);
+    expect(again).toMatchObject({ from: { onHand: 0 }, to: { onHand: 3 }, userErrors: [] });
+    expect(await stored(actor.tenantId, item, to)).toMatchObject({ onHand: 3, lines: 1 });
+    expect((await keysOf(actor.tenantId)).map((k) => [k.operation, k.key])).toEqual([['transferStock', 'move']]);
+  });
+
   it('moves stock between two locations as a TRANSFER_OUT and a TRANSFER_IN line', async () => {
     const { actor, items: [item], locations: [from, to] } = await tenant('transfer');
     await stock.adjustStock(actor, { itemId: item, locationId: from, delta: 6, reason: 'RECEIVED' });
