@@ -1,4 +1,4 @@
-import { PrismaPg } from '@prisma/adapter-pg';
+import { ReleasingPrismaPg } from '@stockline/db/prisma-pg';
 import type { Pool } from '@stockline/db';
 import { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 
@@ -12,7 +12,7 @@ export const SCHEMA = 'orders';
 
 /** Prisma on the service's pg pool, with every model in the `orders` schema. */
 export function createPrisma(pool: Pool): Db {
-  return new PrismaClient({ adapter: new PrismaPg(pool, { schema: SCHEMA }) });
+  return new PrismaClient({ adapter: new ReleasingPrismaPg(pool, { schema: SCHEMA }) });
 }
 
 /**
