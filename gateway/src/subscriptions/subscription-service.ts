@@ -5,6 +5,7 @@ import type { EventHub } from './event-hub.ts';
 import { HydrationGroup, type ExecuteAsViewer } from './hydration-group.ts';
 import type { PreparedSubscription } from './prepare-subscription.ts';
 import { PushQueue } from './push-queue.ts';
+import { pumpEvents } from './pump-events.ts';
 
 /** Results a subscriber may have waiting to be sent before it counts as a slow consumer. @default 1000 */
 export const DEFAULT_MAX_QUEUED_RESULTS = 1_000;
@@ -18,7 +19,7 @@ export interface SubscriptionServiceOptions {
 /** Ends one subscriber's iteration; the error goes to the client as graphql-ws `error` with its code. */
 export class SlowConsumerError extends GraphQLError {
   constructor(queued: number) {
-    super(`The client reads slower than events arrive (${queued} results waiting)`, { extensions: { code: 'SLOW_CONSUMER' } });
+    super(`The subscription fell behind its events (${queued} waiting); resubscribe with the last cursor you received`, { extensions: { code: 'SLOW_CONSUMER' } });
   }
 }
 
@@ -65,17 +66,17 @@ export class SubscriptionService {
     const { field, args } = prepared;
     void (async () => {
       try {
-        for await (const event of events) {
-          // Filters first: an event nobody asked for costs no hydration.
-          if (event.type !== field.topic || !field.accepts(event.payload, args)) continue;
-          results.push(await joined.resultFor(event));
-          if (results.size > max) {
+        await pumpEvents({
+          events,
+          results,
+          accepts: (event) => event.type === field.topic && field.accepts(event.payload, args),
+          hydrate: (event) => joined.resultFor(event),
+          max,
+          slow: (waiting) => {
             onSlow?.();
-            results.fail(new SlowConsumerError(results.size));
-            return;
-          }
-        }
-        results.end();
+            results.fail(new SlowConsumerError(waiting));
+          },
+        });
       } catch (error) {
         results.fail(asClientError(error));
       } finally {
