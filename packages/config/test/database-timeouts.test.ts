@@ -6,8 +6,8 @@ const parse = (env: Record<string, string>) => dataConfig(z.object(dataEnv).pars
 describe('the database time bounds', () => {
   it('gives every connection a statement timeout, a client-side answer timeout and an idle-in-transaction timeout by default', () => {
     const url = new URL(parse({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/app' }).databaseUrl);
-    expect(url.searchParams.get('statement_timeout')).toBe('10000');
-    expect(url.searchParams.get('query_timeout')).toBe(String(10_000 + QUERY_TIMEOUT_GRACE_MS));
+    expect(url.searchParams.get('statement_timeout')).toBe('25000');
+    expect(url.searchParams.get('query_timeout')).toBe(String(25_000 + QUERY_TIMEOUT_GRACE_MS));
     expect(url.searchParams.get('idle_in_transaction_session_timeout')).toBe('60000');
   });
 
