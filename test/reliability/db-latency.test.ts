@@ -10,6 +10,7 @@ import { seedCatalog } from '../support/fixtures.ts';
 import { until } from '../support/spawn-process.ts';
 import { brokenLevels, levelChecks } from './support/invariants.ts';
 import { createMutationStream, streamEffects, type StreamRequest } from './support/mutation-stream.ts';
+import { expectStreamAppliedOnce } from './support/stream-applied-once.ts';
 import { startPlatformBehindDbProxy, type PlatformBehindDbProxy } from './support/platform-behind-db-proxy.ts';
 
 let platform: PlatformBehindDbProxy;
@@ -88,18 +89,6 @@ describe('2 s of latency on the database link', () => {
 
   it('applies each timed-out change once when it is retried with the same key', async () => {
     expect(await stream.retryUnacknowledged({ timeoutMs: ANSWER_WITHIN_MS })).toEqual([]);
-    await until(async () => (await streamEffects(platform.databaseUrl, tenant)).pendingOrders === 0, 'no order left PENDING', { timeoutMs: 30_000 });
-    const effects = await streamEffects(platform.databaseUrl, tenant);
-    for (const r of stream.requests) {
-      if (r.op === 'adjustStock') expect(effects.movementsByKey.get(r.key), r.key).toBe(1);
-      else expect(effects.ordersByKey.get(r.key)?.n, r.key).toBe(1);
-    }
-    const levels = await levelChecks(platform.databaseUrl, tenant);
-    expect(brokenLevels(levels)).toEqual([]);
-    for (const level of levels) {
-      const deltas = stream.requests.filter((r) => r.op === 'adjustStock' && r.itemId === level.item_id).reduce((s, r) => s + r.delta!, 0);
-      expect(level.on_hand).toBe(INITIAL + deltas);
-    }
-    expect(effects.disagreeingOrders).toEqual([]);
+    await expectStreamAppliedOnce({ databaseUrl: platform.databaseUrl, tenant, requests: stream.requests, initial: INITIAL });
   });
 });
