@@ -30,6 +30,13 @@ export const dataEnv = {
   DATABASE_URL: z
     .string({ error: (issue) => (issue.input === undefined ? DATABASE_URL_REQUIRED : undefined) })
     .url('must be a postgresql:// URL'),
+  /**
+   * The login the tenant (request) pool connects as: a role that cannot bypass row-level security, a
+   * member of stockline_app (docs/data.md#tenant-isolation, `npm run create-app-login -w @stockline/db`).
+   * Unset: the request pool connects as DATABASE_URL's owner and switches to stockline_app, which SQL
+   * that runs `SET ROLE NONE` escapes. Production should set it.
+   */
+  DATABASE_APP_URL: z.string().url('must be a postgresql:// URL').optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
   /** Longest a statement may run (server side, lock waits included); 0 turns the bounds off. */
   // 25 s: under the gateway's 30 s subgraph timeout with the client's 2 s grace, so a service answers SERVICE_UNAVAILABLE before the gateway gives up; a burst that queues on one row lock (300 orders on the order counter) still gets through.
@@ -76,6 +83,8 @@ export function dataConfig(env: Parsed<typeof dataEnv>) {
   return {
     /** DATABASE_URL with the statement, answer and idle-in-transaction bounds (withDatabaseTimeouts). */
     databaseUrl: withDatabaseTimeouts(env.DATABASE_URL, timeouts),
+    /** DATABASE_APP_URL with the same bounds, or null: the request pool then connects as the owner. */
+    databaseAppUrl: env.DATABASE_APP_URL ? withDatabaseTimeouts(env.DATABASE_APP_URL, timeouts) : null,
     ...timeouts,
     databasePoolMax: env.DATABASE_POOL_MAX,
     redisUrl: env.REDIS_URL ?? null,

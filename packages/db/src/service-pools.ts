@@ -50,22 +50,29 @@ export interface ServicePools {
  * `-c role=…`) so that anything sent on them is under row-level security even before TenantClient
  * sets the role per transaction; not on embedded PostgreSQL, whose one shared session the owner's
  * pool uses too. `ownerMax` bounds the owner's share (the relay holds one connection while it leads).
+ *
+ * `appUrl` (DATABASE_APP_URL) is the tenant pool's login: a role that cannot bypass row-level security
+ * and is a member of APP_ROLE (createAppLogin), so that SQL on a request connection that runs
+ * `SET ROLE NONE` or `RESET ROLE` is that login, not the owner. Without it the tenant pool logs in as the
+ * owner (`url`) and switches to APP_ROLE, which such SQL escapes. Ignored on embedded PostgreSQL (one session).
  */
-export function createServicePools({ url, max = 10, ownerMax = Math.min(max, 4), applicationName, onError }: {
+export function createServicePools({ url, appUrl = null, max = 10, ownerMax = Math.min(max, 4), applicationName, onError }: {
   url: string;
+  appUrl?: string | null;
   max?: number;
   ownerMax?: number;
   applicationName: string;
   onError?: (error: Error) => void;
 }): ServicePools {
+  const embedded = isEmbeddedDatabase(url);
   const owner = createPool({ url, max: ownerMax, applicationName: `${applicationName}-owner`, onError });
   const tenant = createPool({
-    url,
+    url: (!embedded && appUrl) || url,
     max,
     applicationName,
     onError,
     client: TenantClient,
-    options: isEmbeddedDatabase(url) ? undefined : `-c role=${APP_ROLE}`,
+    options: embedded ? undefined : `-c role=${APP_ROLE}`,
   });
   return {
     owner,

@@ -54,6 +54,7 @@ export async function openServiceData({ schema, migrationsDir, config, jwtSecret
   await ensureDatabase(config.databaseUrl);
   const pools = createServicePools({
     url: config.databaseUrl,
+    appUrl: config.databaseAppUrl,
     max: config.databasePoolMax,
     applicationName: `stockline-${schema}`,
     onError: (err) => logger.warn({ err }, 'idle database connection lost'),

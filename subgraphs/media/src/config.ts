@@ -6,6 +6,7 @@ const schema = z
   .object({
     ...commonEnv,
     DATABASE_URL: dataEnv.DATABASE_URL,
+    DATABASE_APP_URL: dataEnv.DATABASE_APP_URL,
     DATABASE_POOL_MAX: dataEnv.DATABASE_POOL_MAX,
     PORT: port(4004),
     INVENTORY_URL: z.string().url('must be an http(s):// URL').default('http://127.0.0.1:4001'),
@@ -52,6 +53,7 @@ export type StorageConfig =
 export const loadMediaConfig = configLoader(schema, (env) => ({
   ...commonConfig(env),
   databaseUrl: env.DATABASE_URL,
+  databaseAppUrl: env.DATABASE_APP_URL ?? null,
   databasePoolMax: env.DATABASE_POOL_MAX,
   port: env.PORT,
   inventoryUrl: env.INVENTORY_URL.replace(/\/+$/, ''),

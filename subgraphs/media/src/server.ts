@@ -38,6 +38,7 @@ export async function createMediaServer({ config, logger = createLogger({ servic
   await ensureDatabase(config.databaseUrl);
   const pools = createServicePools({
     url: config.databaseUrl,
+    appUrl: config.databaseAppUrl,
     max: config.databasePoolMax,
     applicationName: `stockline-${SCHEMA}`,
     onError: (err) => logger.warn({ err }, 'idle database connection lost'),

@@ -3,10 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asSystem, createServicePools, runMigrations, startEmbeddedPostgres, withTenant, type ServicePools } from '@stockline/db';
+import { asSystem, createAppLogin, createServicePools, runMigrations, startEmbeddedPostgres, withTenant, type ServicePools } from '@stockline/db';
 import { OutboxRelay, Topic, appendOutboxEvents, createPubSub, type DomainEvent, type PubSub } from '@stockline/events';
-import { createTestDatabase, freeLoopbackPort, uniqueTenant, type TestDatabase } from '@stockline/testkit';
+import { TEST_DATABASE_URL, createTestDatabase, freeLoopbackPort, uniqueTenant, type TestDatabase } from '@stockline/testkit';
 import { createPrisma } from '../../src/data/prisma.ts';
 
 const migrationsOf = (service: string) => fileURLToPath(new URL(`../../../${service}/prisma/migrations`, import.meta.url));
@@ -132,6 +133,109 @@ describe('row-level security on PostgreSQL', () => {
   it('the request role cannot bypass row-level security', async () => {
     const { rows } = await pools.owner.query(`SELECT rolsuper, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'stockline_app'`);
     expect(rows).toEqual([{ rolsuper: false, rolbypassrls: false, rolcanlogin: false }]);
+  });
+});
+
+/**
+ * SQL that tries to leave stockline_app inside a request's transaction (an injection would), then reads
+ * every tenant's items. What it got: the tenants it saw, or the code of the refusal (of the escape, or of the read).
+ */
+async function tryToEscape(pools: ServicePools, tenant: string, escape: string): Promise<string[] | string> {
+  return withTenant(tenant, async () => {
+    const client: pg.PoolClient = await pools.scoped.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT 1');
+      try {
+        await client.query(escape);
+      } catch (error) {
+        return `escape refused (${(error as { code?: string }).code})`;
+      }
+      try {
+        const { rows } = await client.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM inventory.items ORDER BY 1');
+        return rows.map((r) => r.tenant_id);
+      } catch (error) {
+        return `read refused (${(error as { code?: string }).code})`;
+      }
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+    }
+  });
+}
+
+describe('the request pool on a login of its own (DATABASE_APP_URL), on PostgreSQL', () => {
+  let database: TestDatabase;
+  /** The request pool on the owner's login (no DATABASE_APP_URL). */
+  let ownerLogin: ServicePools;
+  /** The request pool on the login createAppLogin made. */
+  let pools: ServicePools;
+  let login: string;
+  let owner: string;
+  let a: string;
+  let b: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('rls_login');
+    ownerLogin = createServicePools({ url: database.url, max: 1, ownerMax: 1, applicationName: 'rls-owner-login-test' });
+    await runMigrations({ pool: ownerLogin.owner, schema: 'inventory', dir: migrationsOf('inventory') });
+    ({ a, b } = await seedTwoTenants(ownerLogin));
+    owner = (await ownerLogin.owner.query<{ me: string }>('SELECT current_user AS me')).rows[0].me;
+    // Roles are the cluster's: a name of this file's own, made twice to show the helper is idempotent.
+    login = `stockline_api_${randomBytes(4).toString('hex')}`;
+    await createAppLogin({ pool: ownerLogin.owner, role: login });
+    await createAppLogin({ pool: ownerLogin.owner, role: login });
+    const appUrl = new URL(database.url);
+    appUrl.username = login;
+    appUrl.password = '';
+    pools = createServicePools({ url: database.url, appUrl: appUrl.toString(), max: 1, ownerMax: 1, applicationName: 'rls-app-login-test' });
+  });
+  afterAll(async () => {
+    await Promise.all([pools?.end(), ownerLogin?.end()]);
+    await database?.drop();
+    if (login) {
+      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await admin.connect();
+      await admin.query(`DROP ROLE IF EXISTS "${login}"`);
+      await admin.end();
+    }
+  });
+
+  it('serves a request as usual: as stockline_app, logged in as the login, seeing its tenant only', async () => {
+    const { rows }: pg.QueryResult<{ session: string; role: string; tenant_id: string }> = await withTenant(a, () => pools.scoped.query('SELECT session_user AS session, current_user AS role, tenant_id FROM inventory.items'));
+    expect(rows.map((r) => [r.session, r.role, r.tenant_id])).toEqual([[login, 'stockline_app', a], [login, 'stockline_app', a]]);
+    const prisma = await withTenant(b, () => createPrisma(pools.scoped).$queryRawUnsafe<{ tenant_id: string }[]>('SELECT tenant_id FROM inventory.items'));
+    expect(prisma.map((r) => r.tenant_id)).toEqual([b, b]);
+  });
+
+  it("SQL on a request connection that leaves stockline_app reaches no other tenant's row", async () => {
+    const escapes = ['SET ROLE NONE', 'RESET ROLE', `SET ROLE "${owner}"`, "SELECT set_config('role', 'none', false)", `SELECT set_config('role', '${owner}', false)`, 'SET SESSION AUTHORIZATION DEFAULT'];
+    const outcomes: Record<string, string[] | string> = {};
+    for (const escape of escapes) outcomes[escape] = await tryToEscape(pools, a, escape);
+    expect(outcomes).toEqual({
+      // The login itself: NOINHERIT, no privilege of its own.
+      'SET ROLE NONE': 'read refused (42501)',
+      // Back to the connection's startup role, stockline_app, with the transaction's tenant.
+      'RESET ROLE': [a],
+      [`SET ROLE "${owner}"`]: 'escape refused (42501)',
+      "SELECT set_config('role', 'none', false)": 'read refused (42501)',
+      [`SELECT set_config('role', '${owner}', false)`]: 'escape refused (42501)',
+      // The session user is the login, not the owner: nothing to go back to.
+      'SET SESSION AUTHORIZATION DEFAULT': [a],
+    });
+    // And the one connection of the pool serves the next request as before.
+    const after: pg.QueryResult = await withTenant(b, () => pools.scoped.query('SELECT DISTINCT tenant_id FROM inventory.items'));
+    expect(after.rows).toEqual([{ tenant_id: b }]);
+  });
+
+  it("the owner's pool still sees every tenant: migrations, the relay and asSystem are unchanged", async () => {
+    const sql = 'SELECT DISTINCT tenant_id FROM inventory.items ORDER BY 1';
+    expect((await asSystem('test', () => pools.scoped.query(sql))).rows).toEqual([a, b].sort().map((tenant_id) => ({ tenant_id })));
+    expect((await pools.owner.query<{ me: string }>('SELECT current_user AS me')).rows).toEqual([{ me: owner }]);
+  });
+
+  it('without it, SQL that runs SET ROLE NONE on a request connection is the owner and sees every tenant (the weaker guarantee docs/data.md states)', async () => {
+    expect(await tryToEscape(ownerLogin, a, 'SET ROLE NONE')).toEqual([a, b].sort());
   });
 });
 
