@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isEmbeddedDatabase } from './embedded-postgres.ts';
 import { currentTenantId } from './tenant-scope.ts';
 
 /** The role request work runs as: NOBYPASSRLS, made by each service's row-level-security migration. */
@@ -8,6 +9,10 @@ export const APP_ROLE = 'stockline_app';
 export const TENANT_SETTING = 'app.tenant_id';
 
 const PREAMBLE = `SELECT set_config('role', $1, true), set_config('${TENANT_SETTING}', $2, true)`;
+/** The preamble's name on a connection where it is prepared once (TenantClientConfig.preparePreamble). */
+export const PREAMBLE_NAME = 'stockline_tenant_preamble';
+/** The server's answer to a Bind of a prepared statement it does not have (DEALLOCATE, DISCARD ALL ran). */
+const NO_SUCH_STATEMENT = '26000';
 const OPENS_TRANSACTION = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
 const ENDS_TRANSACTION = /^\s*(COMMIT|ROLLBACK|END|ABORT)\b/i;
 const SETS_TRANSACTION = /^\s*SET\s+TRANSACTION\b/i;
@@ -34,30 +39,42 @@ const QueryBase = pg.Query as unknown as new (config: QueryConfig) => {
 };
 
 /**
- * A statement sent with the tenant in front of it, in one exchange: Parse/Bind/Execute of
- * `set_config(…, true)`, then the statement's own Parse/Bind/Describe/Execute, then one Sync. Messages
- * before a Sync run in one implicit transaction, so the setting holds for the statement and ends with
- * it; the extra statement costs no round trip. Its one row and its CommandComplete are not the caller's.
+ * A statement sent with the tenant in front of it, in one exchange: Bind/Execute of
+ * `set_config(…, true)` (and its Parse, unless the connection has it prepared), then the statement's own
+ * Parse/Bind/Describe/Execute, then one Sync. Messages before a Sync run in one implicit transaction, so
+ * the setting holds for the statement and ends with it; the extra statement costs no round trip. Its one
+ * row, its CommandComplete and its ParseComplete are not the caller's.
  */
 class TenantStatement extends QueryBase {
   private inPreamble = true;
-  private parsedHere = false;
-  /** ParseCompletes received: the preamble's, then the statement's own (when it was parsed here). */
-  parseCompletes = 0;
+  /** The preamble was parsed in this exchange and its ParseComplete (the first one) is still to come. */
+  private preambleParsePending = false;
 
   constructor(
     config: QueryConfig,
     private readonly preamble: string[],
+    /** '' (unnamed, parsed each time) or PREAMBLE_NAME (parsed once per connection). */
+    readonly preambleName: string,
   ) {
     super({ ...config, queryMode: 'extended' });
   }
 
   override prepare(connection: ProtocolConnection): void {
-    this.parsedHere = !!this.name && !this.hasBeenParsed(connection);
-    connection.parse({ text: PREAMBLE, name: '', types: [] });
-    connection.bind({ portal: '', statement: '', values: this.preamble });
+    const name = this.preambleName;
+    if (!name || connection.parsedStatements[name] === undefined) {
+      connection.parse({ text: PREAMBLE, name, types: [] });
+      this.preambleParsePending = true;
+    }
+    connection.bind({ portal: '', statement: name, values: this.preamble });
     connection.execute({ portal: '' });
     super.prepare(connection);
+  }
+
+  /** Whether the ParseComplete just received is the preamble's (true once), not the statement's own. */
+  takePreambleParseComplete(): boolean {
+    const pending = this.preambleParsePending;
+    this.preambleParsePending = false;
+    return pending;
   }
 
   override handleDataRow(message: unknown): void {
@@ -70,13 +87,20 @@ class TenantStatement extends QueryBase {
   }
 
   override handleError(error: Error, connection: ProtocolConnection): void {
-    // The preamble's ParseComplete made pg record this statement's name as parsed. Only when the
-    // statement's own Parse did not complete is it unknown to the server, to be parsed again next time;
-    // when its Parse completed and a later step failed (a constraint, a timeout), it stays prepared on
-    // the server, and parsing it again would fail with "prepared statement … already exists".
-    if (this.parsedHere && this.name && this.parseCompletes < 2) delete connection.parsedStatements[this.name];
+    // The prepared preamble is gone from the server: this statement fails, the next parses it again.
+    if (this.inPreamble && this.preambleName && (error as { code?: string }).code === NO_SUCH_STATEMENT) delete connection.parsedStatements[this.preambleName];
     super.handleError(error, connection);
   }
+}
+
+export interface TenantClientConfig extends pg.ClientConfig {
+  /**
+   * Prepare the preamble once per connection (a named statement; later statements send only its Bind
+   * and Execute) rather than parse it with every statement. Off on embedded PostgreSQL: its one session
+   * behind every connection would see a second connection's Parse of the same name as a duplicate.
+   * @default true, false for an embedded PostgreSQL URL
+   */
+  preparePreamble?: boolean;
 }
 
 /**
@@ -93,6 +117,14 @@ class TenantStatement extends QueryBase {
 export class TenantClient extends pg.Client {
   /** The tenant of the transaction just begun, until its first statement carries it. */
   private pendingTenant: string | null = null;
+  private readonly preambleName: string;
+
+  constructor(config?: string | TenantClientConfig) {
+    super(config);
+    const url = typeof config === 'string' ? config : config?.connectionString;
+    const prepare = (typeof config === 'object' ? config.preparePreamble : undefined) ?? !isEmbeddedDatabase(url);
+    this.preambleName = prepare ? PREAMBLE_NAME : '';
+  }
 
   // The overloads of pg's query() are not worth repeating: this forwards whatever it was given.
   override query(config: any, values?: any, callback?: any): any {
@@ -117,7 +149,7 @@ export class TenantClient extends pg.Client {
     } else {
       return this.send(query, undefined, done);
     }
-    const statement = new TenantStatement(query, [APP_ROLE, tenantId]);
+    const statement = new TenantStatement(query, [APP_ROLE, tenantId], this.preambleName);
     if (done) {
       statement.callback = done;
       this.send(statement);
@@ -129,10 +161,18 @@ export class TenantClient extends pg.Client {
     });
   }
 
-  /** pg's handler of ParseComplete (not in its type definitions), counted for TenantStatement.handleError. */
+  /**
+   * pg's handler of ParseComplete (not in its type definitions), which records a named statement as
+   * prepared on this connection. The preamble's ParseComplete is the preamble's: it must not mark the
+   * caller's statement as prepared before that statement's own Parse has completed.
+   */
   _handleParseComplete(): void {
-    const active = (this as unknown as { _getActiveQuery(): unknown })._getActiveQuery();
-    if (active instanceof TenantStatement) active.parseCompletes++;
+    const self = this as unknown as { _getActiveQuery(): unknown; connection: ProtocolConnection };
+    const active = self._getActiveQuery();
+    if (active instanceof TenantStatement && active.takePreambleParseComplete()) {
+      if (active.preambleName) self.connection.parsedStatements[active.preambleName] = PREAMBLE;
+      return;
+    }
     (pg.Client.prototype as unknown as { _handleParseComplete(this: pg.Client): void })._handleParseComplete.call(this);
   }
 
