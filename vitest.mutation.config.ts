@@ -12,6 +12,7 @@ export const MUTATION_TESTS = [
   'subgraphs/inventory/test/reservation-service.test.ts',
   'subgraphs/inventory/test/allocate.test.ts',
   'subgraphs/inventory/test/repositories-tenant-scope.test.ts',
+  'subgraphs/inventory/test/repository-queries.test.ts',
   'packages/idempotency/test/*.test.ts',
   'packages/auth/test/*.test.ts',
   'subgraphs/orders/test/order-status*.test.ts',

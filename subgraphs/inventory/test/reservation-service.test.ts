@@ -288,3 +288,124 @@ describe('consume', () => {
     expect(await level(actor.tenantId, item, loc)).toEqual({ onHand: 9, reserved: 3 });
   });
 });
+
+describe('limits, names and keys', () => {
+  it('holds for at most 30 days (2,592,000 s) and lets expired holds go as system:reservation-sweeper', async () => {
+    const { actor, items: [item], locations: [loc] } = await tenant('limits');
+    const base = { itemId: item, locationId: loc, quantity: 1 };
+    expect((await reservations.reserveStock(actor, { ...base, ttlSeconds: 2_592_000 })).userErrors).toEqual([]);
+    expect((await reservations.reserveStock(actor, { ...base, ttlSeconds: 2_592_001 })).userErrors[0]).toMatchObject({ field: ['input', 'ttlSeconds'] });
+    const held = (await reservations.reserveStock(actor, { ...base, ttlSeconds: 60 })).reservation!;
+    await store.pool.query(`UPDATE inventory.reservations SET expires_at = now() - interval '1 second' WHERE id = $1`, [held.id]);
+    await reservations.expireDue();
+    expect((await lines(actor.tenantId)).at(-1)).toMatchObject({ reason: 'RELEASED', reservationId: held.id, actor: 'system:reservation-sweeper' });
+  });
+
+  it('stores the expiry of a hold, and names each ledger line in its StockChanged event', async () => {
+    const { actor, items: [item], locations: [l1, l2] } = await tenant('stored', [[3, 3]]);
+    const held = (await reservations.reserveStock(actor, { itemId: item, locationId: l1, quantity: 1, ttlSeconds: 600 })).reservation!;
+    expect((await row(held.id)).expiresAt).toEqual(held.expiresAt);
+    await reservations.reserveLines(actor, { lines: [{ itemId: item, quantity: 2, locationId: l1 }, { itemId: item, quantity: 3, locationId: l2 }] });
+    const { rows: moved } = await store.pool.query(`SELECT id::text, reservation_id AS "reservationId" FROM inventory.stock_movements WHERE tenant_id = $1 AND reason = 'RESERVED' ORDER BY id`, [actor.tenantId]);
+    const { rows: events } = await store.pool.query(`SELECT payload FROM inventory.outbox_events WHERE tenant_id = $1 AND type = 'StockChanged' AND payload->>'reason' = 'RESERVED' ORDER BY id`, [actor.tenantId]);
+    expect(moved).toHaveLength(3);
+    expect(events.map((e) => [e.payload.movementId, e.payload.reservationId])).toEqual(moved.map((m) => [m.id, m.reservationId]));
+  });
+
+  it("keeps each operation's keys under its own name, and refuses a release key reused for other reservations", async () => {
+    const { actor, items: [item], locations: [loc] } = await tenant('key-scope');
+    const one = (await reservations.reserveStock(actor, { itemId: item, locationId: loc, quantity: 1, idempotencyKey: 'k' })).reservation!;
+    const two = (await reservations.reserveStock(actor, { itemId: item, locationId: loc, quantity: 1 })).reservation!;
+    expect((await reservations.releaseReservations(actor, { reservationIds: [one.id], idempotencyKey: 'k' })).userErrors).toEqual([]);
+    expect(await reservations.releaseReservations(actor, { reservationIds: [two.id], idempotencyKey: 'k' })).toEqual({
+      reservations: [],
+      userErrors: [{ code: 'IDEMPOTENCY_KEY_REUSED', field: ['input', 'idempotencyKey'], message: 'This idempotencyKey was already used with a different input' }],
+    });
+    expect(await row(two.id)).toMatchObject({ status: 'ACTIVE' });
+    const { rows } = await store.pool.query(`SELECT operation FROM inventory.idempotency_keys WHERE tenant_id = $1 AND key = 'k' ORDER BY operation`, [actor.tenantId]);
+    expect(rows.map((r) => r.operation)).toEqual(['releaseReservations', 'reserveStock']);
+  });
+
+  it('leaves the key of a request refused as not found or invalid free for the corrected request', async () => {
+    const { actor, items: [item], locations: [loc] } = await tenant('key-refused');
+    const key = { idempotencyKey: 'retry' };
+    expect((await reservations.reserveStock(actor, { itemId: item, locationId: MISSING, quantity: 1, ...key })).userErrors[0]).toMatchObject({ code: 'NOT_FOUND' });
+    const held = (await reservations.reserveStock(actor, { itemId: item, locationId: loc, quantity: 3, ...key })).reservation!;
+    expect(held).toMatchObject({ locationId: loc, quantity: 3 });
+
+    expect((await reservations.reserveLines(actor, { lines: [{ itemId: MISSING, quantity: 1 }], ...key })).userErrors[0]).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await reservations.reserveLines(actor, { lines: [{ itemId: item, quantity: 1 }], ...key })).userErrors).toEqual([]);
+
+    expect((await reservations.consume(actor, { consumptions: [{ reservationId: MISSING, quantity: 1 }], ...key })).userErrors[0]).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await reservations.consume(actor, { consumptions: [{ reservationId: held.id, quantity: 4 }], idempotencyKey: 'retry-2' })).userErrors[0]).toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await reservations.consume(actor, { consumptions: [{ reservationId: held.id, quantity: 1 }], ...key })).userErrors).toEqual([]);
+    expect((await reservations.consume(actor, { consumptions: [{ reservationId: held.id, quantity: 2 }], idempotencyKey: 'retry-2' })).userErrors).toEqual([]);
+
+    expect((await reservations.releaseReservations(actor, { reservationIds: [held.id, MISSING], ...key })).userErrors[0]).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await reservations.releaseReservations(actor, { reservationIds: [held.id], ...key })).userErrors).toEqual([]);
+    expect(await level(actor.tenantId, item, loc)).toEqual({ onHand: 7, reserved: 1 });
+  });
+});
+
+describe('more reserveLines, expireDue and consume cases', () => {
+  it('takes exactly MAX_LINES (500) lines', async () => {
+    const { actor, items: [item], locations: [loc] } = await tenant('lines-max', [[500, 0]]);
+    expect(MAX_LINES).toBe(500);
+    const result = await reservations.reserveLines(actor, { lines: Array.from({ length: 500 }, () => ({ itemId: item, quantity: 1, locationId: loc })) });
+    expect(result.userErrors).toEqual([]);
+    expect(result.reservations).toHaveLength(500);
+    expect(await level(actor.tenantId, item, loc)).toEqual({ onHand: 500, reserved: 500 });
+  });
+
+  it('answers INSUFFICIENT_STOCK, available 0, for a line of an item that no location has ever held', async () => {
+    const { actor, items: [, fresh] } = await tenant('lines-no-levels', [[1, 0], [0, 0]]);
+    expect(await reservations.reserveLines(actor, { lines: [{ itemId: fresh, quantity: 1 }] })).toEqual({
+      reservations: [],
+      userErrors: [{ code: 'INSUFFICIENT_STOCK', field: ['lines', '0', 'quantity'], message: `Only 0 of item ${fresh} available across locations; 1 needed`, itemId: fresh, available: 0 }],
+    });
+  });
+
+  it('expires no more holds per call than its limit, oldest first', async () => {
+    const { actor, items: [item], locations: [loc] } = await tenant('expire-limit');
+    const older = (await reservations.reserveStock(actor, { itemId: item, locationId: loc, quantity: 1, ttlSeconds: 60 })).reservation!;
+    const newer = (await reservations.reserveStock(actor, { itemId: item, locationId: loc, quantity: 1, ttlSeconds: 60 })).reservation!;
+    // Long past, so that these two are the oldest due holds of any test sharing the database.
+    await store.pool.query(`UPDATE inventory.reservations SET expires_at = '2000-01-01T00:00:00Z'::timestamptz + (CASE WHEN id = $1 THEN 0 ELSE 1 END) * interval '1 second' WHERE id IN ($1, $2)`, [older.id, newer.id]);
+    expect(await reservations.expireDue({ limit: 1 })).toBe(1);
+    expect(await row(older.id)).toMatchObject({ status: 'EXPIRED' });
+    expect(await row(newer.id)).toMatchObject({ status: 'ACTIVE' });
+    await reservations.expireDue();
+    expect(await row(newer.id)).toMatchObject({ status: 'EXPIRED' });
+  });
+
+  it('answers a refused consume or release with no reservations, a malformed id as NOT_FOUND, and a reused consume key with its field', async () => {
+    const { actor, items: [item], locations: [loc] } = await tenant('consume-answers');
+    const held = (await reservations.reserveStock(actor, { itemId: item, locationId: loc, quantity: 3 })).reservation!;
+    expect(await reservations.consume(actor, { consumptions: [{ reservationId: 'nope', quantity: 1 }] })).toEqual({
+      reservations: [],
+      userErrors: [{ code: 'NOT_FOUND', field: ['consumptions', '0', 'reservationId'], message: 'No reservation with id "nope"' }],
+    });
+    expect(await reservations.releaseReservations(actor, { reservationIds: [MISSING] })).toEqual({
+      reservations: [],
+      userErrors: [{ code: 'NOT_FOUND', field: ['reservationIds', '0'], message: `No reservation with id "${MISSING}"` }],
+    });
+    await reservations.consume(actor, { consumptions: [{ reservationId: held.id, quantity: 1 }], idempotencyKey: 'ship' });
+    expect(await reservations.consume(actor, { consumptions: [{ reservationId: held.id, quantity: 2 }], idempotencyKey: 'ship' })).toEqual({
+      reservations: [],
+      userErrors: [{ code: 'IDEMPOTENCY_KEY_REUSED', field: ['idempotencyKey'], message: 'This idempotencyKey was already used with a different input' }],
+    });
+    expect(await level(actor.tenantId, item, loc)).toEqual({ onHand: 9, reserved: 2 });
+  });
+
+  it('refuses to ship a hold its level no longer has reserved, naming the quantity, and ships nothing', async () => {
+    const { actor, items: [item], locations: [loc] } = await tenant('consume-corrupt');
+    const held = (await reservations.reserveStock(actor, { itemId: item, locationId: loc, quantity: 3 })).reservation!;
+    await store.pool.query(`UPDATE inventory.stock_levels SET reserved = 1 WHERE tenant_id = $1`, [actor.tenantId]);
+    expect(await reservations.consume(actor, { consumptions: [{ reservationId: held.id, quantity: 3 }] })).toEqual({
+      reservations: [],
+      userErrors: [{ code: 'INSUFFICIENT_STOCK', field: ['consumptions', '0', 'quantity'], message: `Only 9 available of item ${item} at location ${loc}; 3 needed`, itemId: item, available: 9 }],
+    });
+    expect(await row(held.id)).toMatchObject({ status: 'ACTIVE', consumed: 0 });
+    expect(await level(actor.tenantId, item, loc)).toEqual({ onHand: 10, reserved: 1 });
+  });
+});
