@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { Topic } from '@stockline/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories, type Repositories } from '../src/data/repositories.ts';
@@ -154,6 +155,25 @@ describe('the pg layer (sql.ts)', () => {
       }),
     ).rejects.toThrow('boom');
     expect(await repos.categories.listAll({ tenantId: t.tenantId })).toEqual([]);
+  });
+
+  it("destroys a connection whose ROLLBACK failed instead of pooling it, and throws the transaction's own error", async () => {
+    // A real connection, with one fault: its ROLLBACK fails (as when the network drops it mid-transaction).
+    let released: Error | undefined | 'not yet' = 'not yet';
+    const pool = {
+      async connect() {
+        const client = await store.pool.connect();
+        return {
+          query: (text: string) => (text === 'ROLLBACK' ? Promise.reject(new Error('rollback failed')) : client.query(text)),
+          release: (error?: Error) => {
+            released = error;
+            client.release(error ?? new Error('left in a transaction by this test'));
+          },
+        };
+      },
+    } as unknown as pg.Pool;
+    await expect(new Database(pool).transaction(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(released).toEqual(new Error('rollback failed'));
   });
 
   it('answers how many rows a statement changed', async () => {
