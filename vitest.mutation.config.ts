@@ -26,8 +26,10 @@ export default defineConfig({
     include: MUTATION_TESTS,
     // The databases are made once per vitest instance (one per Stryker worker), not once per mutant.
     globalSetup: ['test/mutation/global-setup.ts'],
-    // Stryker switches mutants by a global, so the modules under test need not be imported again for each
-    // mutant's run: without isolation a run re-executes only the test files.
-    isolate: false,
+    // Each test file loads the modules afresh (vitest's default). With `isolate: false` a worker could keep a
+    // module loaded from an earlier run, so a mutant in code run at load time (a module-level constant: a
+    // "static" mutant) did not take effect and was reported as survived; full runs took about as long either
+    // way (docs/testing.md).
+    isolate: true,
   },
 });
