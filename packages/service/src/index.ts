@@ -6,3 +6,4 @@ export { DateTimeScalar } from './date-time-scalar.ts';
 export { stopOnSignals } from './stop-on-signals.ts';
 export { onParentExit } from './on-parent-exit.ts';
 export { isUuid, type Actor } from './actor.ts';
+export { KeyedGate, type KeyedGateOptions } from './keyed-gate.ts';

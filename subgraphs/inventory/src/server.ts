@@ -12,6 +12,7 @@ import { SCHEMA, createPrisma } from './data/prisma.ts';
 import { CatalogService } from './domain/catalog.service.ts';
 import { ReservationService } from './domain/reservation.service.ts';
 import { StockService } from './domain/stock.service.ts';
+import { createLevelGate } from './domain/level-gate.ts';
 import { useInternalApi } from './internal/use-internal-api.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedDemo } from './seed/seed-demo.ts';
@@ -45,10 +46,12 @@ export async function createInventoryServer({ config, logger = createLogger({ se
     logger,
     elasticsearch: config.elasticsearchUrl ? { url: config.elasticsearchUrl, index: config.elasticsearchIndex } : null,
   });
+  const levels = createLevelGate();
   const services = {
     catalog: new CatalogService(db, nudge),
-    stock: new StockService(db, nudge),
-    reservations: new ReservationService(db, nudge),
+    // One queue per stock level for the whole process, so both services' changes of a level take turns.
+    stock: new StockService(db, nudge, undefined, levels),
+    reservations: new ReservationService(db, nudge, undefined, levels),
     search: search.service,
   };
   if (config.seedDemo) await withTenant(DEMO_TENANT, () => seedDemo({ ...services, logger }));

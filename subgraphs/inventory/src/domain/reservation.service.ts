@@ -5,6 +5,7 @@ import { createRepositories, type Repositories } from '../data/repositories.ts';
 import type { NewReservation } from '../data/reservation.repository.ts';
 import { isUuid, type Actor } from '@stockline/service';
 import { idempotent, saveResponseStatement } from './idempotency.ts';
+import { createLevelGate, itemGateKey, levelGateKey, type LevelGate } from './level-gate.ts';
 import type { ReservationRecord } from './records.ts';
 import { StockLedger, availableOf } from './stock-ledger.ts';
 import { checkExists, checkQuantity, checkReference, existingIds } from './stock-validation.ts';
@@ -64,6 +65,7 @@ export class ReservationService {
     private readonly db: Db,
     private readonly onCommitted: () => void = () => {},
     private readonly repos: Repositories = createRepositories(db),
+    private readonly gate: LevelGate = createLevelGate(),
   ) {}
 
   async reserveStock(actor: Actor, input: ReserveStockInput): Promise<ReservationPayload> {
@@ -74,7 +76,7 @@ export class ReservationService {
         ? userError(UserErrorCode.InvalidInput, `ttlSeconds must be between 1 and ${MAX_TTL_SECONDS}`, ['input', 'ttlSeconds'])
         : null);
     if (invalid) return failed(invalid);
-    const result = await inTransaction(this.db, (tx) =>
+    const result = await this.gate.run([levelGateKey(actor.tenantId, input)], () => inTransaction(this.db, (tx) =>
       idempotent(tx, { tenantId: actor.tenantId, operation: 'reserveStock', key: input.idempotencyKey, input, reused: failed }, async () => {
         const found = await existingIds(tx, this.repos, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.locationId] });
         const missing = checkExists(found, input, ['input']);
@@ -94,7 +96,7 @@ export class ReservationService {
         await ledger.commit({ at, also: [statement] });
         return { result: { reservation, userErrors: [] }, failed: false };
       }),
-    );
+    ));
     this.onCommitted();
     return result;
   }
@@ -160,7 +162,9 @@ export class ReservationService {
       const invalid = checkQuantity(line.quantity, ['lines', String(i), 'quantity']);
       if (invalid) return fail(invalid);
     }
-    const result = await inTransaction(this.db, (tx) =>
+    // Allocation locks every level of the lines' items: an order for a hot item queues on the item.
+    const itemKeys = input.lines.map((line) => itemGateKey(actor.tenantId, line.itemId));
+    const result = await this.gate.run(itemKeys, () => inTransaction(this.db, (tx) =>
       idempotent(tx, { tenantId: actor.tenantId, operation: 'reserveLines', key: input.idempotencyKey, input, reused: fail, field: ['idempotencyKey'] }, async () => {
         const { tenantId } = actor;
         const found = await existingIds(tx, this.repos, tenantId, {
@@ -203,7 +207,7 @@ export class ReservationService {
         await ledger.commit({ at, also: [statement, ...(key ? [saveResponseStatement({ tenantId, operation: 'reserveLines', key, response: result })] : [])] });
         return { result, failed: false, saved: !!key };
       }),
-    );
+    ));
     this.onCommitted();
     return result;
   }

@@ -6,6 +6,7 @@ import { createRepositories, type Repositories } from '../data/repositories.ts';
 import { isUuid, type Actor } from '@stockline/service';
 import { idempotent, saveResponseStatement } from './idempotency.ts';
 import type { MovementReason, MovementRecord, StockLevelRecord } from './records.ts';
+import { createLevelGate, levelGateKey, type LevelGate } from './level-gate.ts';
 import { StockLedger, levelKey } from './stock-ledger.ts';
 import { checkExists, checkQuantity, checkReference, existingIds } from './stock-validation.ts';
 
@@ -82,6 +83,7 @@ export class StockService {
     private readonly db: Db,
     private readonly onCommitted: () => void = () => {},
     private readonly repos: Repositories = createRepositories(db),
+    private readonly gate: LevelGate = createLevelGate(),
   ) {}
 
   listMovements(actor: Actor, { filter, beforeId, limit }: { filter: MovementFilter; beforeId: string | null; limit: number }) {
@@ -97,6 +99,10 @@ export class StockService {
   async adjustStock(actor: Actor, input: AdjustStockInput): Promise<StockPayload> {
     const invalid = validateAdjust(input, ['input']);
     if (invalid) return failed(invalid);
+    return this.gate.run([levelGateKey(actor.tenantId, input)], () => this.adjustLevel(actor, input));
+  }
+
+  private async adjustLevel(actor: Actor, input: AdjustStockInput): Promise<StockPayload> {
     if (!input.idempotencyKey) {
       const applied = await this.adjustExistingLevel(actor, input);
       if (applied) {
@@ -166,7 +172,7 @@ export class StockService {
     if (invalid) return failed(invalid);
     const reason = input.reason ?? 'CORRECTION';
     if (!ADJUST_REASONS.has(reason)) return failed(reasonError(reason, ['input', 'reason']));
-    const result = await inTransaction(this.db, (tx) =>
+    const result = await this.gate.run([levelGateKey(actor.tenantId, input)], () => inTransaction(this.db, (tx) =>
       idempotent(tx, { tenantId: actor.tenantId, operation: 'setStock', key: input.idempotencyKey, input, reused: failed }, async () => {
         const found = await existingIds(tx, this.repos, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.locationId] });
         const missing = checkExists(found, input, ['input']);
@@ -190,7 +196,7 @@ export class StockService {
         const { movements, levels } = await ledger.commit();
         return { result: { stockLevel: levels.get(levelKey(input.itemId, input.locationId))!, movement: movements[0], userErrors: [] }, failed: false };
       }),
-    );
+    ));
     this.onCommitted();
     return result;
   }
@@ -210,7 +216,9 @@ export class StockService {
     const errors: (UserError | null)[] = inputs.map((input, i) => validateAdjust(input, ['inputs', String(i)]));
     if (mode === 'ATOMIC' && errors.some(Boolean)) return { stockLevels: inputs.map(() => null), userErrors: errors.filter((e): e is UserError => !!e) };
 
-    const outcome = await inTransaction(this.db, async (tx) => {
+    // A call over a few levels queues like single changes; a larger one goes straight to the database's locks.
+    const gateKeys = inputs.filter((_, i) => !errors[i]).map((input) => levelGateKey(actor.tenantId, input));
+    const outcome = await this.gate.run(gateKeys, () => inTransaction(this.db, async (tx) => {
       const { tenantId } = actor;
       const at = (i: number) => ['inputs', String(i)];
       const levels: (StockLevelRecord | null)[] = inputs.map(() => null);
@@ -273,7 +281,7 @@ export class StockService {
         userErrors: errors[i] ? [errors[i]] : [],
       }));
       return { levels, errors };
-    }).catch((error) => {
+    })).catch((error) => {
       // ATOMIC with a failed input: the whole transaction rolled back, claimed keys included.
       if (error instanceof AtomicRollback) return { levels: inputs.map(() => null), errors: error.errors };
       throw error;
@@ -291,7 +299,8 @@ export class StockService {
         ? userError(UserErrorCode.InvalidInput, 'fromLocationId and toLocationId must differ', ['input', 'toLocationId'])
         : null);
     if (invalid) return fail(invalid);
-    const result = await inTransaction(this.db, (tx) =>
+    const levels = [{ itemId: input.itemId, locationId: input.fromLocationId }, { itemId: input.itemId, locationId: input.toLocationId }];
+    const result = await this.gate.run(levels.map((level) => levelGateKey(actor.tenantId, level)), () => inTransaction(this.db, (tx) =>
       idempotent(tx, { tenantId: actor.tenantId, operation: 'transferStock', key: input.idempotencyKey, input, reused: fail }, async () => {
         const found = await existingIds(tx, this.repos, actor.tenantId, { itemIds: [input.itemId], locationIds: [input.fromLocationId, input.toLocationId] });
         const missing =
@@ -311,7 +320,7 @@ export class StockService {
           failed: false,
         };
       }),
-    );
+    ));
     this.onCommitted();
     return result;
   }
@@ -321,7 +330,7 @@ export class StockService {
       const invalid = checkQuantity(reorderPoint, ['reorderPoint'], { min: 0 });
       if (invalid) return failed(invalid);
     }
-    const result = await inTransaction(this.db, async (tx) => {
+    const result = await this.gate.run([levelGateKey(actor.tenantId, { itemId, locationId })], () => inTransaction(this.db, async (tx) => {
       const found = await existingIds(tx, this.repos, actor.tenantId, { itemIds: [itemId], locationIds: [locationId] });
       const missing = checkExists(found, { itemId, locationId }, []);
       if (missing) return failed(missing);
@@ -330,7 +339,7 @@ export class StockService {
       ledger.setReorderPoint(itemId, locationId, reorderPoint);
       const { levels } = await ledger.commit();
       return { stockLevel: levels.get(levelKey(itemId, locationId))!, movement: null, userErrors: [] };
-    });
+    }));
     this.onCommitted();
     return result;
   }
