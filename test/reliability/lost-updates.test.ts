@@ -56,6 +56,8 @@ it('loses no update among 500 concurrent ±1 adjustments through two gateways (f
   // Only shortage may refuse a ±1 change without compare-and-set; a saturated database says so.
   const unexpected = [...outcomes.keys()].filter((c) => !['OK', 'INSUFFICIENT_STOCK', 'SERVICE_UNAVAILABLE'].includes(c));
   expect(unexpected, `outcomes ${JSON.stringify([...outcomes])}; first errors logged:\n${logs.split('\n').filter(Boolean).slice(0, 3).map((l) => l.slice(0, 1500)).join('\n')}`).toEqual([]);
+  // The figure docs/reliability.md records (defect 4: how many a saturated database refused).
+  console.info(`lost-updates: ${CLIENTS} clients, outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`);
   const level = await readLevel(platform, tenant, itemId!, locationId!);
   expect(level!.onHand).toBe(INITIAL + accepted);
   const [row] = await levelChecks(platform.databaseUrl, tenant);
