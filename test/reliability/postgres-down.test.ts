@@ -33,7 +33,9 @@ beforeAll(async () => {
   let phase: 'before' | 'down' | 'after' = 'before';
   let done = false;
   const load = stream.run({
-    clients: 3, max: 600, timeoutMs: ANSWER_WITHIN_MS, stop: () => done,
+    // Refusals come back in a millisecond or two: without the pause, a quiet machine spent the whole
+    // request budget during the outage and had none left to show the recovery.
+    clients: 3, max: 1_000, timeoutMs: ANSWER_WITHIN_MS, stop: () => done, pauseAfterRefusalMs: 50,
     onAnswer: (request, outcome) => {
       if (phase === 'down') during.push({ request, code: outcome.code, kind: outcome.kind });
     },

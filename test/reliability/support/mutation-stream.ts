@@ -83,12 +83,18 @@ export function createMutationStream({ url, token, itemIds, locationId, prefix }
     requests,
     send,
     /** `clients` concurrent senders, back to back, until `stop()` is true or `max` requests were made. */
-    async run({ clients, stop, max, timeoutMs, onAnswer }: { clients: number; stop: () => boolean; max: number; timeoutMs: number; onAnswer?: (request: StreamRequest, outcome: Outcome) => void }) {
+    async run({ clients, stop, max, timeoutMs, onAnswer, pauseAfterRefusalMs = 0 }: {
+      clients: number; stop: () => boolean; max: number; timeoutMs: number; onAnswer?: (request: StreamRequest, outcome: Outcome) => void;
+      /** A client's pause after an answer that was not an acknowledgement, as a real client backs off. */
+      pauseAfterRefusalMs?: number;
+    }) {
       await Promise.all(Array.from({ length: clients }, async () => {
         while (!stop() && requests.length < max) {
           const request = make(requests.length);
           requests.push(request);
-          onAnswer?.(request, await send(request, timeoutMs));
+          const outcome = await send(request, timeoutMs);
+          onAnswer?.(request, outcome);
+          if (outcome.kind !== 'ok' && pauseAfterRefusalMs) await new Promise((resolve) => setTimeout(resolve, pauseAfterRefusalMs));
         }
       }));
     },
