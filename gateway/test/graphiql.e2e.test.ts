@@ -189,10 +189,12 @@ describe('GraphiQL page in Chromium', { timeout: 60_000 }, () => {
 
   it('sends the pre-filled token when a query is run', async () => {
     await openPage();
-    // Replace the welcome text with a query, then press the run button.
+    // Replace the welcome text with a query, wait until GraphiQL has taken the edit in (it stores the
+    // query; before that it would still send the welcome query's operation name, "Items"), then run it.
     await page.locator('.graphiql-query-editor .monaco-editor').click();
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type('{ hello');
+    await expect.poll(() => page.evaluate(() => Object.values(localStorage).some((v) => v.includes('{ hello'))), { timeout: 15_000 }).toBe(true);
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => page.locator('.result-window .view-lines').innerText(), { timeout: 15_000 }).toContain('world');
     expect(observed.authorizations.at(-1)).toBe(TOKEN);
