@@ -61,7 +61,7 @@ export class KeyedGate {
     }
   }
 
-  /** Keys with callers holding or waiting, and how many: for metrics and tests. */
+  /** How many keys have callers holding or waiting (for metrics and tests). */
   get busyKeys(): number {
     return this.lanes.size;
   }
