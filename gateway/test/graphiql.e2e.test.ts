@@ -194,7 +194,7 @@ describe('GraphiQL page in Chromium', { timeout: 60_000 }, () => {
     await page.locator('.graphiql-query-editor .monaco-editor').click();
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type('{ hello');
-    await expect.poll(() => page.evaluate(() => Object.values(localStorage).some((v) => v.includes('{ hello'))), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.evaluate(`Object.values(localStorage).some((v) => v.includes('{ hello'))`), { timeout: 15_000 }).toBe(true);
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => page.locator('.result-window .view-lines').innerText(), { timeout: 15_000 }).toContain('world');
     expect(observed.authorizations.at(-1)).toBe(TOKEN);
