@@ -200,8 +200,9 @@ describe.each(['redis', 'in-process'] as const)('the event log (%s)', (mode) => 
     await eventually(() => expect(consumer.stats().lag).toBe(0));
     await eventually(() => expect(applied.size).toBe(Number(before.rows[0].n) + 505));
     expect([...applied.values()].every((n) => n === 1)).toBe(true);
-    expect(await checkpoint.load()).toBe(consumer.stats().position);
+    // The checkpoint is saved after the batch is handled: stopping waits for that save.
     await consumer.stop();
+    expect(await checkpoint.load()).toBe(consumer.stats().position);
   });
 
   it('refuses a cursor older than retention with CURSOR_EXPIRED, and one ahead of the stream as invalid', async () => {
